@@ -1,0 +1,45 @@
+import { ffmpegVersion, FfmpegNotFoundError, locateFfmpeg } from '../io/ffmpeg-locate.js';
+import { stageFactories } from '../stages/registry.js';
+
+interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/**
+ * `ledpipe doctor`: what this machine gives ledpipe and why anything is missing. Exit 0 when the
+ * pipeline can run (ffmpeg found), 1 otherwise; optional parts missing are reported, not failures.
+ */
+export function runDoctor(json: boolean): number {
+  const checks: Check[] = [{ name: 'node', ok: true, detail: `${process.version} (${process.platform}-${process.arch})` }];
+  let ffmpegOk = false;
+  try {
+    const loc = locateFfmpeg();
+    ffmpegOk = true;
+    checks.push({ name: 'ffmpeg', ok: true, detail: `${loc.path} (from ${loc.source}): ${ffmpegVersion(loc.path)}${loc.skipped.length ? `; skipped: ${loc.skipped.join('; ')}` : ''}` });
+  } catch (err) {
+    checks.push({ name: 'ffmpeg', ok: false, detail: err instanceof FfmpegNotFoundError ? err.reasons.join('; ') : String(err) });
+  }
+  checks.push(...nativeChecks());
+  for (const f of stageFactories()) {
+    const why = f.unavailableReason();
+    checks.push({ name: `stage ${f.name}`, ok: why === null, detail: why ?? f.description });
+  }
+  if (json) {
+    process.stderr.write(JSON.stringify({ ok: ffmpegOk, checks }, null, 2) + '\n');
+  } else {
+    for (const c of checks) process.stderr.write(`${c.ok ? 'ok  ' : 'no  '} ${c.name.padEnd(18)} ${c.detail}\n`);
+  }
+  return ffmpegOk ? 0 : 1;
+}
+
+/** Native build and inference backends; filled in as those land (issue #3). */
+function nativeChecks(): Check[] {
+  return [
+    { name: 'native addon', ok: false, detail: 'not part of this build yet (issue #3)' },
+    { name: 'backend tensorrt', ok: false, detail: 'not part of this build yet (issue #3)' },
+    { name: 'backend openvino', ok: false, detail: 'not part of this build yet (issue #3)' },
+    { name: 'backend onnxruntime', ok: false, detail: 'not part of this build yet (issue #3)' },
+  ];
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import tty from 'node:tty';
+import { HELP, parseCommandLine, UsageError, type LogLevel } from './args.js';
+import { runDoctor } from './doctor.js';
+import { createLogger } from './log.js';
+import { runJob } from './run.js';
+
+/** Exit codes: 0 done, 1 runtime failure, 2 bad usage, 130/143 stopped by SIGINT/SIGTERM. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let logLevel: LogLevel = 'info';
+  try {
+    const cmd = parseCommandLine(argv);
+    switch (cmd.kind) {
+      case 'help':
+        process.stderr.write(HELP);
+        return 0;
+      case 'version':
+        process.stderr.write(`ledpipe ${packageVersion()}\n`);
+        return 0;
+      case 'doctor':
+        return runDoctor(cmd.json);
+      case 'run': {
+        logLevel = cmd.options.logLevel;
+        const log = createLogger(logLevel);
+        return await runJob(cmd.options, {
+          log,
+          // tty.isatty, not process.stdin/stdout: creating those streams would make fds 0/1
+          // non-blocking, and fd 0 may belong to an ffmpeg child.
+          stdinIsTTY: tty.isatty(0),
+          stdoutIsTTY: tty.isatty(1),
+          onSignal: (handler) => {
+            const onInt = (): void => handler('SIGINT');
+            const onTerm = (): void => handler('SIGTERM');
+            process.on('SIGINT', onInt);
+            process.on('SIGTERM', onTerm);
+            return () => {
+              process.off('SIGINT', onInt);
+              process.off('SIGTERM', onTerm);
+            };
+          },
+        });
+      }
+    }
+  } catch (err) {
+    const log = createLogger(logLevel);
+    if (err instanceof UsageError) {
+      log.error(err.message);
+      return 2;
+    }
+    log.error(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { concatMap, from, type Subscription } from 'rxjs';
+import { locateFfmpeg } from '../io/ffmpeg-locate.js';
+import { FileSink, OutputClosedError, RawFdSink, StreamSink, type FrameSink } from '../io/sinks.js';
+import { LeftoverBytesError, openDecoder, openRawSource, type FrameSource } from '../io/sources.js';
+import { FfmpegError } from '../io/ffmpeg-process.js';
+import { isImagePattern, encodingFor } from '../io/ffmpeg-args.js';
+import type { Frame } from '../pipeline/frame.js';
+import { createPipeline, type Pipeline } from '../pipeline/pipeline.js';
+import type { Stage } from '../pipeline/stage.js';
+import { defaultStageNames, resolveStageFactories, UnknownStageError } from '../stages/registry.js';
+import { UsageError, type RunOptions } from './args.js';
+import type { Logger } from './log.js';
+import { describeSummary, ProgressBar, StatsWriter } from './reporting.js';
+
+export interface RunEnvironment {
+  readonly log: Logger;
+  readonly stdinIsTTY: boolean;
+  readonly stdoutIsTTY: boolean;
+  /** Registers a handler for SIGINT/SIGTERM; returns an unregister function. */
+  readonly onSignal: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+}
+
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** Runs one job from the command line; resolves with the process exit code. */
+export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number> {
+  const { log } = env;
+  const rawStdin = o.size !== null;
+  const input = rawStdin ? '-' : (o.input ?? (env.stdinIsTTY ? null : '-'));
+  if (input === null) throw new UsageError('-i: no input; give -i FILE|URL, or pipe a stream into stdin (e.g. ffmpeg ... -f nut - | ledpipe)');
+  if (input === '-' && env.stdinIsTTY) throw new UsageError('-i -: stdin is a terminal; pipe a stream into ledpipe or give -i FILE');
+  if (o.output === null && env.stdoutIsTTY && o.outputFormat === null) {
+    throw new UsageError('-o: stdout is a terminal; give -o FILE, or pipe the output (e.g. | ffplay -), or force --output-format');
+  }
+  if (o.output !== null) checkOutputPath(o.output);
+  const stageNames = o.stages ?? defaultStageNames();
+  let factories;
+  try {
+    factories = resolveStageFactories(stageNames);
+  } catch (err) {
+    if (err instanceof UnknownStageError) throw new UsageError(err.message);
+    throw err;
+  }
+  for (const name of Object.keys(o.onOverrun.perStage)) {
+    if (!stageNames.includes(name)) throw new UsageError(`--on-overrun: names stage '${name}', which is not in --stages (${stageNames.join(', ') || 'none'})`);
+  }
+
+  const live = o.realtime ?? input === '-';
+  const isLocalFile = input !== '-' && !/^[a-z][a-z0-9+.-]*:/i.test(input);
+  const needsFfmpeg = !rawStdin || o.output !== null || (o.outputFormat ?? 'nut') !== 'raw';
+  const ffmpeg = needsFfmpeg ? locateFfmpeg().path : '';
+
+  const source: FrameSource = rawStdin
+    ? openRawSource(process.stdin, { width: o.size!.width, height: o.size!.height, format: o.pixFmt, fps: o.fps!, capacity: o.maxInFlight, label: 'stdin' })
+    : await openDecoder(ffmpeg, { input, format: o.pixFmt, capacity: o.maxInFlight, nativeRate: live && isLocalFile, ...(o.fps !== null ? { fps: o.fps } : {}) });
+  const info = source.info;
+  const fps = o.fps ?? info.fps ?? 60;
+  log.debug(`input ${info.description}: ${info.width}x${info.height} ${info.format}, ${info.fps ?? 'unknown'} fps${info.expectedFrames ? `, ~${info.expectedFrames} frames` : ''}`);
+  if (info.fps === null && o.fps === null) log.info('the input does not state a frame rate; budgeting for 60 fps (set --fps to change)');
+
+  const stages: Stage[] = [];
+  for (const f of factories) stages.push(await f.create({ width: info.width, height: info.height, format: info.format, fps }));
+  const pipeline: Pipeline = createPipeline({ stages, fps, mode: live ? 'live' : 'offline', onOverrun: o.onOverrun });
+  log.info(
+    `${info.width}x${info.height} ${info.format} from ${input === '-' ? 'stdin' : input}: ${pipeline.mode} mode, stages ${stages.map((s) => s.name).join(' → ') || 'none (pass-through)'}, ` +
+      `budget ${pipeline.budgetMs.toFixed(2)} ms per stage`,
+  );
+  pipeline.events.subscribe((e) => {
+    if (e.kind === 'stage-error') log.warn(`stage '${e.stage}' failed on frame ${e.seq}, frame passed through unprocessed: ${e.error.message}`);
+    else log.info(`stage '${e.stage}' ${e.kind} at frame ${e.seq}: now '${e.mode}'`);
+  });
+
+  let statsWriter: StatsWriter | null = null;
+  try {
+    statsWriter = o.stats === null ? null : new StatsWriter(o.stats, pipeline.stats, o.statsIntervalMs);
+  } catch (err) {
+    source.stop();
+    throw new UsageError((err as Error).message);
+  }
+  const progress = o.progress && info.expectedFrames ? new ProgressBar(info.expectedFrames, pipeline.stats) : null;
+  if (o.progress && !progress) log.info('--progress: the input length is not known, no progress bar');
+
+  let sink: FrameSink | null = null;
+  const sinkFor = (frame: Frame): FrameSink => {
+    if (sink) return sink;
+    const raw = { width: frame.width, height: frame.height, pixFmt: frame.format, fps };
+    if (o.output !== null) sink = new FileSink(ffmpeg, raw, o.output);
+    else if ((o.outputFormat ?? 'nut') === 'raw') sink = new RawFdSink(1);
+    else sink = new StreamSink(ffmpeg, raw, o.outputFormat === 'y4m' ? 'y4m' : 'nut');
+    log.debug(`output: ${sink.description}`);
+    return sink;
+  };
+
+  let signalled: 'SIGINT' | 'SIGTERM' | null = null;
+  let subscription: Subscription | null = null;
+  const outcome = await new Promise<{ error: unknown | null }>((resolve) => {
+    const unregister = env.onSignal((sig) => {
+      if (signalled) {
+        // Second signal: stop waiting for frames in flight.
+        subscription?.unsubscribe();
+        resolve({ error: new Error(`interrupted twice by ${sig}`) });
+        return;
+      }
+      signalled = sig;
+      log.info(`${sig}: stopping input, finishing frames in flight`);
+      source.stop();
+    });
+    subscription = pipeline
+      .process(source.frames)
+      .pipe(concatMap((frame) => from(sinkFor(frame).write(frame))))
+      .subscribe({
+        next: () => progress?.update(),
+        error: (error: unknown) => {
+          unregister();
+          resolve({ error });
+        },
+        complete: () => {
+          unregister();
+          resolve({ error: null });
+        },
+      });
+  });
+  progress?.finish();
+  const { error } = outcome;
+  const frames = pipeline.stats.framesOut;
+
+  if (error instanceof OutputClosedError) {
+    // `| head -c N` and friends: the reader has what it wanted.
+    source.stop();
+    await (sink as FrameSink | null)?.abort();
+    await pipeline.close();
+    finishStats(statsWriter, pipeline, log, 'output-closed');
+    log.debug('stdout closed by its reader; stopping');
+    return 0;
+  }
+  // Whole frames that came before an input failure are still delivered in a valid file.
+  const inputFailure = error !== null && isInputError(error);
+  let exitCode = signalled ? SIGNAL_EXIT[signalled as 'SIGINT' | 'SIGTERM'] : 0;
+  const activeSink = sink as FrameSink | null;
+  if (error === null || inputFailure || signalled) {
+    if (activeSink) {
+      try {
+        await activeSink.end();
+      } catch (endError) {
+        if (!(endError instanceof OutputClosedError)) {
+          log.error((endError as Error).message);
+          exitCode = exitCode || 1;
+        }
+      }
+    } else if (o.output !== null && error === null) {
+      log.error(`the input produced no frames; ${o.output} was not written`);
+      exitCode = exitCode || 1;
+    }
+    if (o.output !== null && frames > 1 && encodingFor(o.output, info.format).image && !isImagePattern(o.output)) {
+      log.warn(`${o.output} is a single image and holds the last of ${frames} frames; use a pattern such as frame%04d.png to keep every frame`);
+    }
+  } else {
+    source.stop();
+    await activeSink?.abort();
+  }
+  await pipeline.close();
+  const summary = finishStats(statsWriter, pipeline, log, error ? 'error' : signalled ? 'signal' : 'done');
+  if (error !== null) {
+    log.error(error instanceof Error ? error.message : String(error));
+    if (inputFailure && frames > 0) log.error(`the output holds the ${frames} complete frames processed before the failure`);
+    exitCode = exitCode || 1;
+  }
+  log.debug(`summary: ${JSON.stringify(summary)}`);
+  return exitCode;
+}
+
+function isInputError(error: unknown): boolean {
+  return (error instanceof FfmpegError && error.side === 'input') || error instanceof LeftoverBytesError;
+}
+
+function finishStats(writer: StatsWriter | null, pipeline: Pipeline, log: Logger, ended: string) {
+  pipeline.stats.finish();
+  const summary = writer ? writer.finish({ ended }) : pipeline.stats.snapshot('summary');
+  log.info(describeSummary(summary));
+  return summary;
+}
+
+function checkOutputPath(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let st;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    throw new UsageError(`-o: folder '${dir}' does not exist`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`-o: '${dir}' is not a folder`);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`-o: folder '${dir}' is not writable`);
+  }
+}

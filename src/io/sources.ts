@@ -1,0 +1,155 @@
+import type { Readable } from 'node:stream';
+import type { Observable } from 'rxjs';
+import type { Frame, PixelFormat } from '../pipeline/frame.js';
+import type { FramePool } from '../pipeline/frame-pool.js';
+import { decodeArgs } from './ffmpeg-args.js';
+import { describeExit, FfmpegError, FfmpegProcess } from './ffmpeg-process.js';
+import { readFrames } from './frame-reader.js';
+
+export interface SourceInfo {
+  readonly width: number;
+  readonly height: number;
+  readonly format: PixelFormat;
+  /** The source's frame rate, or null when it does not say (then the pipeline assumes 60). */
+  readonly fps: number | null;
+  readonly durationMs: number | null;
+  /** Frames expected in total when the duration is known (for progress). */
+  readonly expectedFrames: number | null;
+  readonly description: string;
+}
+
+export interface FrameSource {
+  readonly info: SourceInfo;
+  readonly frames: Observable<Frame>;
+  readonly pool: FramePool;
+  /** Stop reading (SIGINT/SIGTERM): frames already read still flow, then the stream completes. */
+  stop(): void;
+}
+
+export interface DecoderOptions {
+  readonly input: string;
+  readonly format: PixelFormat;
+  readonly capacity: number;
+  /** Read a file at its native rate (live mode on a file). */
+  readonly nativeRate: boolean;
+  /** Overrides the frame rate ffmpeg reports. */
+  readonly fps?: number;
+}
+
+const STREAM_RE = /Stream #0:\d+.*?: Video: rawvideo[^,]*(?:\([^)]*\))?,\s*(rgb24|rgb48le)[^,]*,\s*(\d+)x(\d+)/;
+const FPS_RE = /,\s*([\d.]+)(k?) (fps|tbr)/;
+const DURATION_RE = /Duration:\s*(\d+):(\d\d):(\d\d(?:\.\d+)?)/;
+
+/** Parses ffmpeg's log of a decode-to-rawvideo run; exported for tests. */
+export function parseOutputStream(line: string): { width: number; height: number; format: PixelFormat; fps: number | null } | null {
+  const m = STREAM_RE.exec(line);
+  if (!m) return null;
+  const f = FPS_RE.exec(line);
+  const fps = f ? Number(f[1]) * (f[2] === 'k' ? 1000 : 1) : null;
+  return { format: m[1] as PixelFormat, width: Number(m[2]), height: Number(m[3]), fps: fps && Number.isFinite(fps) && fps > 0 ? fps : null };
+}
+
+export function parseDuration(line: string): number | null {
+  const m = DURATION_RE.exec(line);
+  return m ? (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000 : null;
+}
+
+/**
+ * Decodes anything ffmpeg reads (file, URL, image, '-' for stdin) to RGB frames. Resolves once
+ * ffmpeg has opened the input and announced the output geometry; rejects with ffmpeg's own reason
+ * when it cannot.
+ */
+export async function openDecoder(ffmpeg: string, o: DecoderOptions): Promise<FrameSource> {
+  const proc = new FfmpegProcess(ffmpeg, decodeArgs({ input: o.input, pixFmt: o.format, nativeRate: o.nativeRate }), {
+    stdin: o.input === '-' ? 'inherit' : 'ignore',
+    stdout: 'pipe',
+  });
+  const label = o.input === '-' ? 'stdin' : `'${o.input}'`;
+  let durationMs: number | null = null;
+  let inOutput = false;
+  const geometry = await new Promise<{ width: number; height: number; format: PixelFormat; fps: number | null }>((resolve, reject) => {
+    proc.onLine((line) => {
+      if (!inOutput) {
+        durationMs ??= parseDuration(line);
+        if (/^Output #0/.test(line)) inOutput = true;
+        return;
+      }
+      const g = parseOutputStream(line);
+      if (g) {
+        inOutput = false;
+        resolve(g);
+      }
+    });
+    void proc.exited.then((e) => reject(new FfmpegError(`cannot decode input ${label}: ffmpeg ${describeExit(e)} before producing a frame`, proc.reason(), e.code, e.signal, 'input')));
+  });
+  const fps = o.fps ?? geometry.fps;
+  let stopping = false;
+  const stream = readFrames(proc.child.stdout as Readable, { ...geometry, fps: fps ?? 60 }, {
+    capacity: o.capacity,
+    onEnd: async (frames, leftover) => {
+      if (stopping) {
+        proc.kill();
+        await proc.exited;
+        return null;
+      }
+      const e = await proc.exited;
+      if (e.code === 0 && leftover === 0) return null;
+      const where = `after frame ${frames} (${frames} complete frames delivered${leftover ? `, ${leftover} bytes of frame ${frames + 1} discarded` : ''})`;
+      return new FfmpegError(`decoding ${label} failed: ffmpeg ${describeExit(e)} ${where}`, proc.reason(), e.code, e.signal, 'input');
+    },
+  });
+  const expectedFrames = durationMs !== null && fps ? Math.max(1, Math.round((durationMs / 1000) * fps)) : null;
+  return {
+    info: { ...geometry, fps, durationMs, expectedFrames, description: `${label} via ffmpeg` },
+    frames: stream.frames,
+    pool: stream.pool,
+    stop: () => {
+      stopping = true;
+      stream.stop();
+      proc.kill();
+    },
+  };
+}
+
+export interface RawSourceOptions {
+  readonly width: number;
+  readonly height: number;
+  readonly format: PixelFormat;
+  readonly fps: number;
+  readonly capacity: number;
+  /** Names the input in errors, e.g. 'stdin'. */
+  readonly label: string;
+}
+
+export class LeftoverBytesError extends Error {
+  constructor(
+    readonly label: string,
+    readonly frames: number,
+    readonly leftoverBytes: number,
+    readonly frameBytes: number,
+  ) {
+    super(
+      `${label}: ${leftoverBytes} bytes left over after ${frames} complete frames of ${frameBytes} bytes each; ` +
+        'the raw input is not a whole number of frames (check --size and --pix-fmt)',
+    );
+    this.name = 'LeftoverBytesError';
+  }
+}
+
+/** Headerless interleaved RGB from a byte stream (stdin), framed by the size the user gave. */
+export function openRawSource(input: Readable, o: RawSourceOptions): FrameSource {
+  let stopping = false;
+  const stream = readFrames(input, o, {
+    capacity: o.capacity,
+    onEnd: (frames, leftover) => (leftover > 0 && !stopping ? new LeftoverBytesError(o.label, frames, leftover, stream.pool.frameBytes) : null),
+  });
+  return {
+    info: { width: o.width, height: o.height, format: o.format, fps: o.fps, durationMs: null, expectedFrames: null, description: `raw ${o.format} ${o.width}x${o.height} on ${o.label}` },
+    frames: stream.frames,
+    pool: stream.pool,
+    stop: () => {
+      stopping = true;
+      stream.stop();
+    },
+  };
+}

@@ -16,7 +16,8 @@ export interface ReadFramesOptions {
   readonly capacity: number;
   /**
    * Called once the byte stream has ended, with the number of whole frames read and the bytes of an
-   * incomplete last frame. Return an Error to end the frame stream with it (after the whole frames).
+   * incomplete last frame. Return an Error to end the frame stream with it, once every frame
+   * already emitted has been released.
    */
   readonly onEnd?: (frames: number, leftoverBytes: number) => Promise<Error | null> | Error | null;
 }
@@ -59,8 +60,12 @@ export function readFrames(stream: Readable, geo: FrameGeometry, options: ReadFr
       }
       try {
         const err = options.onEnd ? await options.onEnd(seq, leftover) : null;
-        if (err) subscriber.error(err);
-        else subscriber.complete();
+        if (err) {
+          // An RxJS error overtakes frames still queued downstream (concatMap drops them), so hold it
+          // until every frame already emitted has been released: the output keeps all whole frames.
+          await pool.whenIdle();
+          subscriber.error(err);
+        } else subscriber.complete();
       } catch (e) {
         subscriber.error(e);
       }
@@ -128,7 +133,9 @@ export function readFrames(stream: Readable, geo: FrameGeometry, options: ReadFr
       if (done) return;
       done = true;
       cleanup();
-      subscriber.error(err);
+      if (current) pool.releaseBuffer(current);
+      current = null;
+      void pool.whenIdle().then(() => subscriber.error(err));
     };
     const cleanup = (): void => {
       stream.off('data', onData);

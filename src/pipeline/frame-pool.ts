@@ -9,6 +9,7 @@ export class FramePool {
   readonly frameBytes: number;
   private readonly free: Buffer[] = [];
   private readonly waiters: Array<() => void> = [];
+  private readonly idleWaiters: Array<() => void> = [];
   private outstanding = 0;
 
   constructor(
@@ -56,6 +57,13 @@ export class FramePool {
     this.free.push(buf);
     const next = this.waiters.shift();
     if (next) next();
+    if (this.outstanding === 0) for (const idle of this.idleWaiters.splice(0)) idle();
+  }
+
+  /** Resolves when every buffer is back: all frames drawn from the pool have been released. */
+  whenIdle(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Wraps a filled buffer as a Frame whose release() returns it here exactly once. */

@@ -4,6 +4,22 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, decodeRef, FFMPEG, makeClip, runCli, tmpDir } from './helpers.js';
 
+/**
+ * A stand-in ffmpeg: encoders run the real one; the decoder (the run with `-map 0:v:0`) passes
+ * `bytes` of the real decoder's output to wherever ledpipe asked (FIFO or stdout), then dies by SIGKILL.
+ */
+function dyingDecoder(bytes: number): string {
+  return `#!/bin/bash
+case "$*" in
+  *"-map 0:v:0"*)
+    out="\${@: -1}"; set -- "\${@:1:$#-1}"
+    if [ "$out" = pipe:1 ]; then "${FFMPEG}" "$@" pipe:1 | head -c ${bytes}; else "${FFMPEG}" "$@" pipe:1 | head -c ${bytes} > "$out"; fi
+    kill -KILL $$;;
+esac
+exec "${FFMPEG}" "$@"
+`;
+}
+
 describe('bad input and faults', () => {
   let dir: string;
   let clip: string;
@@ -57,9 +73,8 @@ describe('bad input and faults', () => {
   });
 
   it('ffmpeg killed mid-stream: ends with an error naming the frame, output holds whole frames only', async () => {
-    // A stand-in ffmpeg that passes 5.5 frames of the real decoder's output, then dies by SIGKILL.
     const fake = path.join(dir, 'dying-ffmpeg.sh');
-    fs.writeFileSync(fake, `#!/bin/sh\n"${FFMPEG}" "$@" | head -c ${Math.round(5.5 * FRAME)}\nkill -KILL $$\n`, { mode: 0o755 });
+    fs.writeFileSync(fake, dyingDecoder(Math.round(5.5 * FRAME)), { mode: 0o755 });
     const r = await runCli(['-i', clip, '--output-format', 'raw'], { env: { LEDPIPE_FFMPEG: fake } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/ffmpeg was killed by SIGKILL after frame 5 \(5 complete frames delivered, 21600 bytes of frame 6 discarded\)/);
@@ -68,8 +83,7 @@ describe('bad input and faults', () => {
 
   it('ffmpeg killed mid-stream with -o: the file is valid and holds the whole frames', async () => {
     const fake = path.join(dir, 'dying-ffmpeg2.sh');
-    // Only the decoder (the run that writes rawvideo to pipe:1) is cut short; the encoder is real.
-    fs.writeFileSync(fake, `#!/bin/sh\ncase "$*" in *"-map 0:v:0"*) "${FFMPEG}" "$@" | head -c ${Math.round(7.5 * FRAME)}; kill -KILL $$;; esac\nexec "${FFMPEG}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(fake, dyingDecoder(Math.round(7.5 * FRAME)), { mode: 0o755 });
     const out = path.join(dir, 'cut.mkv');
     const r = await runCli(['-i', clip, '-o', out], { env: { LEDPIPE_FFMPEG: fake } });
     expect(r.code).toBe(1);

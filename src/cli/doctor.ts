@@ -1,4 +1,5 @@
 import { ffmpegVersion, FfmpegNotFoundError, locateFfmpeg } from '../io/ffmpeg-locate.js';
+import { nativeStatus } from '../native/index.js';
 import { stageFactories } from '../stages/registry.js';
 
 interface Check {
@@ -27,17 +28,21 @@ export function runDoctor(json: boolean): number {
     checks.push({ name: `stage ${f.name}`, ok: why === null, detail: why ?? f.description });
   }
   if (json) {
-    process.stderr.write(JSON.stringify({ ok: ffmpegOk, checks }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ok: ffmpegOk, checks }, null, 2) + '\n');
   } else {
-    for (const c of checks) process.stderr.write(`${c.ok ? 'ok  ' : 'no  '} ${c.name.padEnd(18)} ${c.detail}\n`);
+    for (const c of checks) process.stdout.write(`${c.ok ? 'ok  ' : 'no  '} ${c.name.padEnd(18)} ${c.detail}\n`);
   }
   return ffmpegOk ? 0 : 1;
 }
 
-/** Native build and inference backends; filled in as those land (issue #3). */
+/** Native build, then inference backends (issue #3). */
 function nativeChecks(): Check[] {
+  const st = nativeStatus();
+  const native: Check = st.available && st.info
+    ? { name: 'native addon', ok: true, detail: `${st.path ?? 'built'}: kernels ${st.info.isa} (best on this CPU: ${st.info.bestIsa}; ${st.info.compiler})` }
+    : { name: 'native addon', ok: false, detail: `${st.reason ?? 'not built'}; run \`npm run build:native\` to see why` };
   return [
-    { name: 'native addon', ok: false, detail: 'not part of this build yet (issue #3)' },
+    native,
     { name: 'backend tensorrt', ok: false, detail: 'not part of this build yet (issue #3)' },
     { name: 'backend openvino', ok: false, detail: 'not part of this build yet (issue #3)' },
     { name: 'backend onnxruntime', ok: false, detail: 'not part of this build yet (issue #3)' },

@@ -12,10 +12,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const cmd = parseCommandLine(argv);
     switch (cmd.kind) {
       case 'help':
-        process.stderr.write(HELP);
+        process.stdout.write(HELP);
         return 0;
       case 'version':
-        process.stderr.write(`ledpipe ${packageVersion()}\n`);
+        process.stdout.write(`ledpipe ${packageVersion()}\n`);
         return 0;
       case 'doctor':
         return runDoctor(cmd.json);

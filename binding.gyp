@@ -1,0 +1,37 @@
+{
+  "targets": [
+    {
+      "target_name": "ledpipe_native",
+      "sources": [
+        "native/addon.cc",
+        "native/isa.cc",
+        "native/convert.cc",
+        "native/convert_scalar.cc",
+        "native/convert_avx2.cc",
+        "native/convert_avx512.cc",
+        "native/resize.cc",
+        "native/resize_binding.cc",
+        "native/resize_plan.cc",
+        "native/resize_scalar.cc",
+        "native/resize_avx2.cc",
+        "native/resize_avx512.cc",
+        "native/tiles.cc",
+        "native/tiles_binding.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions", "-O2", "-O0"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20", "-O2", "-O0"],
+      "cflags": ["-O3", "-ffp-contract=off", "-fvisibility=hidden", "-Wall", "-Wextra"],
+      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "OTHER_CFLAGS": ["-O3", "-ffp-contract=off", "-fvisibility=hidden"]
+      },
+      "msvs_settings": {
+        "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17", "/fp:precise"] }
+      }
+    }
+  ]
+}

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { PixelFormat } from '../pipeline/frame.js';
 import { parseOverrunPolicySpec, type OverrunPolicySpec } from '../pipeline/overrun-policy.js';
+import { stageFlags, type StageFlagValues } from '../stages/registry.js';
 
 /** A bad flag or value: exit code 2, and the message names the flag and what it accepts. */
 export class UsageError extends Error {
@@ -33,11 +34,18 @@ export interface RunOptions {
   readonly statsIntervalMs: number;
   readonly progress: boolean;
   readonly logLevel: LogLevel;
+  /** Values of the flags the stages own (--lut, --model, ...), validated by the stages. */
+  readonly stageFlags: StageFlagValues;
 }
 
 export type Command = { kind: 'run'; options: RunOptions } | { kind: 'doctor'; json: boolean } | { kind: 'help' } | { kind: 'version' };
 
-export const HELP = `ledpipe: real-time video enhancement for LED video walls
+export function help(): string {
+  const lines = stageFlags().map((f) => `      --${f.name}${f.value ? ` ${f.value}` : ''}`.padEnd(34) + f.description);
+  return HELP_TEXT.replace('STAGE_FLAGS\n', lines.length ? `stages:\n${lines.join('\n')}\n` : '');
+}
+
+const HELP_TEXT = `ledpipe: real-time video enhancement for LED video walls
 
 usage:
   ffmpeg -i show.mp4 -f nut - | ledpipe | ffplay -     Unix filter (NUT in, NUT out)
@@ -59,6 +67,7 @@ pipeline:
       --offline               every frame processed, overruns counted (default for files)
       --on-overrun P          drop | degrade | bypass | fail, or per stage: sr=degrade,calibration=bypass
       --max-in-flight N       frames in flight at most, 1..64 (default 4)
+STAGE_FLAGS
 reporting:
       --stats FILE|-          JSON lines: periodic and a final summary (- = stderr); see docs/STATS.md
       --stats-interval S      seconds between periodic lines (default 1)
@@ -124,6 +133,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
+        ...Object.fromEntries(stageFlags().map((f) => [f.name, { type: f.type }])),
       },
     });
   } catch (err) {
@@ -175,6 +185,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       statsIntervalMs: v['stats-interval'] === undefined ? 1000 : parseNumber('--stats-interval', v['stats-interval'], 0.05, 3600, false) * 1000,
       progress: v.progress ?? false,
       logLevel: v['log-level'] === undefined ? 'info' : oneOf('--log-level', v['log-level'], LOG_LEVELS),
+      stageFlags: Object.fromEntries(stageFlags().map((f) => [f.name, (v as Record<string, string | boolean | undefined>)[f.name]])),
     },
   };
 }

@@ -34,9 +34,9 @@ async function demo(): Promise<number> {
     r = spawnSync(ffmpeg, ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=60:duration=4', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-y', source]);
     if (r.status !== 0) throw new Error(`cannot generate the demo clip: ${r.stderr.toString()}`);
   }
-  const stages = defaultStageNames();
+  const stages = defaultStageNames({});
   for (const f of stageFactories()) {
-    const why = f.unavailableReason();
+    const why = f.unavailableReason({});
     if (why) log.info(`stage ${f.name} (${f.description}) is ${why}; the demo runs without it`);
   }
   const output = path.join(OUT, 'processed.mkv');
@@ -57,6 +57,7 @@ async function demo(): Promise<number> {
       statsIntervalMs: 1000,
       progress: true,
       logLevel: 'info',
+      stageFlags: {},
     },
     { log, stdinIsTTY: true, stdoutIsTTY: true, onSignal: () => () => undefined },
   );

@@ -24,7 +24,7 @@ export function runDoctor(json: boolean): number {
   }
   checks.push(...nativeChecks());
   for (const f of stageFactories()) {
-    const why = f.unavailableReason();
+    const why = f.unavailableReason({});
     checks.push({ name: `stage ${f.name}`, ok: why === null, detail: why ?? f.description });
   }
   if (json) {

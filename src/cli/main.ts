@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import tty from 'node:tty';
-import { HELP, parseCommandLine, UsageError, type LogLevel } from './args.js';
+import { help, parseCommandLine, UsageError, type LogLevel } from './args.js';
 import { runDoctor } from './doctor.js';
 import { createLogger } from './log.js';
 import { runJob } from './run.js';
@@ -12,7 +12,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const cmd = parseCommandLine(argv);
     switch (cmd.kind) {
       case 'help':
-        process.stdout.write(HELP);
+        process.stdout.write(help());
         return 0;
       case 'version':
         process.stdout.write(`ledpipe ${packageVersion()}\n`);

@@ -9,7 +9,7 @@ import { isImagePattern, encodingFor } from '../io/ffmpeg-args.js';
 import type { Frame } from '../pipeline/frame.js';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.js';
 import type { Stage } from '../pipeline/stage.js';
-import { defaultStageNames, resolveStageFactories, UnknownStageError } from '../stages/registry.js';
+import { defaultStageNames, resolveStageFactories, StageConfigError } from '../stages/registry.js';
 import { UsageError, type RunOptions } from './args.js';
 import type { Logger } from './log.js';
 import { describeSummary, ProgressBar, StatsWriter } from './reporting.js';
@@ -35,12 +35,12 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
     throw new UsageError('-o: stdout is a terminal; give -o FILE, or pipe the output (e.g. | ffplay -), or force --output-format');
   }
   if (o.output !== null) checkOutputPath(o.output);
-  const stageNames = o.stages ?? defaultStageNames();
+  const stageNames = o.stages ?? defaultStageNames(o.stageFlags);
   let factories;
   try {
-    factories = resolveStageFactories(stageNames);
+    factories = resolveStageFactories(stageNames, o.stageFlags);
   } catch (err) {
-    if (err instanceof UnknownStageError) throw new UsageError(err.message);
+    if (err instanceof StageConfigError) throw new UsageError(err.message);
     throw err;
   }
   for (const name of Object.keys(o.onOverrun.perStage)) {
@@ -61,7 +61,14 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
   if (info.fps === null && o.fps === null) log.info('the input does not state a frame rate; budgeting for 60 fps (set --fps to change)');
 
   const stages: Stage[] = [];
-  for (const f of factories) stages.push(await f.create({ width: info.width, height: info.height, format: info.format, fps }));
+  try {
+    for (const f of factories) stages.push(await f.create({ width: info.width, height: info.height, format: info.format, fps, live, log }, o.stageFlags));
+  } catch (err) {
+    source.stop();
+    for (const s of stages) await s.close?.();
+    if (err instanceof StageConfigError) throw new UsageError(err.message);
+    throw err;
+  }
   const pipeline: Pipeline = createPipeline({ stages, fps, mode: live ? 'live' : 'offline', onOverrun: o.onOverrun });
   log.info(
     `${info.width}x${info.height} ${info.format} from ${input === '-' ? 'stdin' : input}: ${pipeline.mode} mode, stages ${stages.map((s) => s.name).join(' → ') || 'none (pass-through)'}, ` +

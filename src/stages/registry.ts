@@ -1,5 +1,7 @@
 import type { PixelFormat } from '../pipeline/frame.js';
+import type { Logger } from '../pipeline/logger.js';
 import type { Stage } from '../pipeline/stage.js';
+import { calibrationStageFactory } from './calibration-stage.js';
 
 /** What a stage needs to know about the stream it joins. */
 export interface StageContext {
@@ -7,20 +9,37 @@ export interface StageContext {
   readonly height: number;
   readonly format: PixelFormat;
   readonly fps: number;
+  /** Live mode: a stage that fails should fall back (say so once) rather than stop the show. */
+  readonly live: boolean;
+  readonly log: Logger;
 }
+
+/** A command-line flag a stage owns, e.g. --lut FILE.cube. The CLI parses; the stage validates. */
+export interface StageFlag {
+  /** Without the leading dashes. */
+  readonly name: string;
+  readonly type: 'string' | 'boolean';
+  /** Placeholder for --help, e.g. 'FILE.cube'. */
+  readonly value?: string;
+  readonly description: string;
+}
+
+export type StageFlagValues = Readonly<Record<string, string | boolean | undefined>>;
 
 export interface StageFactory {
   readonly name: string;
   readonly description: string;
-  /** Null when the stage can be built here, else the reason it cannot. */
-  unavailableReason(): string | null;
-  create(ctx: StageContext): Promise<Stage> | Stage;
+  readonly flags: readonly StageFlag[];
+  /** Null when the stage can run with these flags, else why not (e.g. "needs --lut FILE.cube"). */
+  unavailableReason(values: StageFlagValues): string | null;
+  create(ctx: StageContext, values: StageFlagValues): Promise<Stage> | Stage;
 }
 
-export class UnknownStageError extends Error {
+/** A stage flag with a bad value, or a stage that cannot run: the CLI exits 2 with this message. */
+export class StageConfigError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'UnknownStageError';
+    this.name = 'StageConfigError';
   }
 }
 
@@ -30,17 +49,19 @@ export class UnknownStageError extends Error {
  */
 const FACTORIES: StageFactory[] = [
   notYetBuilt('sr', 'AI super-resolution / denoise (ONNX model)', 'issue #3: native core and the SR stage'),
-  notYetBuilt('calibration', 'full-gray calibration, 3D LUT and dithering', 'issue #4: LED calibration stages'),
+  calibrationStageFactory,
   notYetBuilt('thermal', 'thermal compensation of LED drift', 'issue #4: LED calibration stages'),
 ];
 
 function notYetBuilt(name: string, description: string, where: string): StageFactory {
+  const reason = `not available in this build yet (${where})`;
   return {
     name,
     description,
-    unavailableReason: () => `not available in this build yet (${where})`,
+    flags: [],
+    unavailableReason: () => reason,
     create: () => {
-      throw new UnknownStageError(`stage '${name}' is not available in this build yet (${where})`);
+      throw new StageConfigError(`stage '${name}' is ${reason}`);
     },
   };
 }
@@ -49,21 +70,26 @@ export function stageFactories(): readonly StageFactory[] {
   return FACTORIES;
 }
 
-/** The default `--stages` list: every stage that can run here, in canonical order. */
-export function defaultStageNames(): string[] {
-  return FACTORIES.filter((f) => f.unavailableReason() === null).map((f) => f.name);
+/** Every flag any stage owns (for the CLI parser and --help). */
+export function stageFlags(): StageFlag[] {
+  return FACTORIES.flatMap((f) => f.flags);
+}
+
+/** The default `--stages` list: every stage that can run with these flags, in canonical order. */
+export function defaultStageNames(values: StageFlagValues): string[] {
+  return FACTORIES.filter((f) => f.unavailableReason(values) === null).map((f) => f.name);
 }
 
 /** Resolves names to factories, with errors that name the stage and the choices. */
-export function resolveStageFactories(names: readonly string[]): StageFactory[] {
+export function resolveStageFactories(names: readonly string[], values: StageFlagValues): StageFactory[] {
   const seen = new Set<string>();
   return names.map((name) => {
     const f = FACTORIES.find((x) => x.name === name);
-    if (!f) throw new UnknownStageError(`--stages: unknown stage '${name}'; known stages: ${FACTORIES.map((x) => x.name).join(', ')}, or none`);
-    if (seen.has(name)) throw new UnknownStageError(`--stages: stage '${name}' is listed twice`);
+    if (!f) throw new StageConfigError(`--stages: unknown stage '${name}'; known stages: ${FACTORIES.map((x) => x.name).join(', ')}, or none`);
+    if (seen.has(name)) throw new StageConfigError(`--stages: stage '${name}' is listed twice`);
     seen.add(name);
-    const why = f.unavailableReason();
-    if (why) throw new UnknownStageError(`--stages: stage '${name}' is ${why}`);
+    const why = f.unavailableReason(values);
+    if (why) throw new StageConfigError(`--stages: stage '${name}' ${why}`);
     return f;
   });
 }

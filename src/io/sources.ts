@@ -49,7 +49,11 @@ export function parseOutputStream(line: string): { width: number; height: number
   if (!m) return null;
   const f = FPS_RE.exec(line);
   const fps = f ? Number(f[1]) * (f[2] === 'k' ? 1000 : 1) : null;
-  return { format: m[1] as PixelFormat, width: Number(m[2]), height: Number(m[3]), fps: fps && Number.isFinite(fps) && fps > 0 ? fps : null };
+  const width = Number(m[2]);
+  const height = Number(m[3]);
+  // ffmpeg's own limit is 16384 per side for most codecs; anything beyond is a misparse, not a frame.
+  if (!(width >= 1 && width <= 65536 && height >= 1 && height <= 65536)) return null;
+  return { format: m[1] as PixelFormat, width, height, fps: fps && Number.isFinite(fps) && fps > 0 ? fps : null };
 }
 
 export function parseDuration(line: string): number | null {

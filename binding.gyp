@@ -2,6 +2,7 @@
   "targets": [
     {
       "target_name": "ledpipe_native",
+      "variables": { "ledpipe_tensorrt_include%": "" },
       "sources": [
         "native/addon.cc",
         "native/isa.cc",
@@ -16,7 +17,11 @@
         "native/resize_avx2.cc",
         "native/resize_avx512.cc",
         "native/tiles.cc",
-        "native/tiles_binding.cc"
+        "native/tiles_binding.cc",
+        "native/openvino_api.cc",
+        "native/openvino_session.cc",
+        "native/openvino_binding.cc",
+        "native/tensorrt.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
@@ -24,6 +29,10 @@
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20", "-O2", "-O0"],
       "cflags": ["-O3", "-ffp-contract=off", "-fvisibility=hidden", "-Wall", "-Wextra"],
       "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "libraries": ["-ldl"],
+      "conditions": [
+        ["ledpipe_tensorrt_include!=''", { "defines": ["LEDPIPE_HAVE_TENSORRT"], "include_dirs": ["<(ledpipe_tensorrt_include)"] }]
+      ],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",

@@ -12,6 +12,8 @@ namespace ledpipe {
 
 void RegisterResize(Napi::Env env, Napi::Object exports);
 void RegisterTiles(Napi::Env env, Napi::Object exports);
+void RegisterOpenVino(Napi::Env env, Napi::Object exports);
+void RegisterTensorRt(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -72,6 +74,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterConvert(env, exports);
   RegisterResize(env, exports);
   RegisterTiles(env, exports);
+  RegisterOpenVino(env, exports);
+  RegisterTensorRt(env, exports);
   return exports;
 }
 

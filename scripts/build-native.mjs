@@ -9,8 +9,10 @@
 // A failed build prints what is missing and exits 0 (ledpipe falls back to its
 // TypeScript kernels) unless LEDPIPE_REQUIRE_NATIVE=1. LEDPIPE_SKIP_NATIVE=1 skips it;
 // LEDPIPE_NATIVE_BUILDER=direct skips node-gyp (no Python needed).
+// The TensorRT check is compiled in only when NvInfer.h is found (see findTensorRtHeaders);
+// the result is written to build/Release/ledpipe_native.tensorrt.json for the backend's report.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,9 +80,41 @@ function findCompiler() {
   return undefined;
 }
 
+/** TensorRT headers (NvInfer.h): $TENSORRT_ROOT/include, then the usual system and CUDA folders. */
+function findTensorRtHeaders() {
+  const searched = [
+    process.env.TENSORRT_ROOT && join(process.env.TENSORRT_ROOT, 'include'),
+    '/usr/include',
+    '/usr/include/x86_64-linux-gnu',
+    '/usr/local/cuda/include',
+    '/usr/local/TensorRT/include',
+  ].filter(Boolean);
+  return { searched, dir: searched.find((d) => existsSync(join(d, 'NvInfer.h'))) };
+}
+
+const tensorrt = findTensorRtHeaders();
+
+/** headerDir of the last successful build (by either builder), or undefined when unknown. */
+function previousTensorRtDir() {
+  try {
+    return JSON.parse(readFileSync(join(dirname(output), 'ledpipe_native.tensorrt.json'), 'utf8')).headerDir ?? null;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeTensorRtReport() {
+  const report = { found: Boolean(tensorrt.dir), headerDir: tensorrt.dir ?? null, searched: tensorrt.searched };
+  writeFileSync(join(dirname(output), 'ledpipe_native.tensorrt.json'), JSON.stringify(report, null, 2) + '\n');
+}
+
 function buildWithNodeGyp(nodeGyp, nodeDir) {
-  const upToDate = existsSync(join(root, 'build', 'Makefile')) && statSync(join(root, 'build', 'Makefile')).mtimeMs > statSync(join(root, 'binding.gyp')).mtimeMs;
-  const args = [nodeGyp, upToDate ? 'build' : 'rebuild', '--release', `--nodedir=${nodeDir}`, '--jobs=max'];
+  // node-gyp turns unknown --options into gyp variables (build/config.gypi); a changed value needs a rebuild.
+  const trtVar = `--ledpipe_tensorrt_include=${tensorrt.dir ?? ''}`;
+  const configGypi = join(root, 'build', 'config.gypi');
+  const sameConfig = existsSync(configGypi) && readFileSync(configGypi, 'utf8').includes(`"ledpipe_tensorrt_include": "${tensorrt.dir ?? ''}"`) && previousTensorRtDir() === (tensorrt.dir ?? null);
+  const upToDate = sameConfig && existsSync(join(root, 'build', 'Makefile')) && statSync(join(root, 'build', 'Makefile')).mtimeMs > statSync(join(root, 'binding.gyp')).mtimeMs;
+  const args = [nodeGyp, upToDate ? 'build' : 'rebuild', '--release', `--nodedir=${nodeDir}`, '--jobs=max', trtVar];
   log(`node-gyp: ${args.slice(1).join(' ')}`);
   return run(process.execPath, args, { env: { ...process.env, npm_config_nodedir: nodeDir } });
 }
@@ -93,6 +127,7 @@ function buildDirect(cxx, includeDir) {
     '-std=c++17', '-fPIC', '-fexceptions', ...gyp.cflags,
     ...gyp.defines.map((d) => `-D${d}`), '-DBUILDING_NODE_EXTENSION',
     `-I${includeDir}`, `-I${addonApi}`,
+    ...(tensorrt.dir ? ['-DLEDPIPE_HAVE_TENSORRT', `-I${tensorrt.dir}`] : []),
   ];
   const objDir = join(root, 'build', 'direct');
   mkdirSync(objDir, { recursive: true });
@@ -105,7 +140,7 @@ function buildDirect(cxx, includeDir) {
     objects.push(obj);
   }
   const linkFlags = process.platform === 'darwin' ? ['-bundle', '-undefined', 'dynamic_lookup'] : ['-shared'];
-  return run(cxx, [...linkFlags, ...objects, '-o', output]);
+  return run(cxx, [...linkFlags, ...objects, '-o', output, ...(process.platform === 'linux' ? ['-ldl'] : [])]);
 }
 
 function main() {
@@ -151,6 +186,8 @@ function headersFromPackage() {
 }
 
 function done() {
+  writeTensorRtReport();
+  log(tensorrt.dir ? `TensorRT headers: ${tensorrt.dir}` : `TensorRT: no NvInfer.h in ${tensorrt.searched.join(', ')}; backend not compiled in`);
   log(`built ${output}`);
   return 0;
 }

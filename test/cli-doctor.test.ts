@@ -22,6 +22,17 @@ describe('ledpipe doctor', () => {
     expect(run.stderr).toMatch(/no usable ffmpeg found/);
   });
 
+  it('backends --json lists tensorrt, openvino, onnxruntime in selection order, with reasons', async () => {
+    const r = await runCli(['backends', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const list = JSON.parse(r.stdout.toString()) as Array<{ name: string; available: boolean; reason?: string; version: string | null }>;
+    expect(list.map((b) => b.name)).toEqual(['tensorrt', 'openvino', 'onnxruntime']);
+    expect(list[2]).toMatchObject({ name: 'onnxruntime', available: true });
+    for (const b of list) if (!b.available) expect(b.reason).toMatch(/\w{10,}/);
+    const tensorrt = list[0]!;
+    if (!tensorrt.available) expect(tensorrt.reason).toMatch(/TensorRT/);
+  });
+
   it('--help and --version go to stdout', async () => {
     const h = await runCli(['--help']);
     expect(h.code).toBe(0);

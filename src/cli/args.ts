@@ -38,7 +38,13 @@ export interface RunOptions {
   readonly stageFlags: StageFlagValues;
 }
 
-export type Command = { kind: 'run'; options: RunOptions } | { kind: 'doctor'; json: boolean } | { kind: 'help' } | { kind: 'version' };
+export type Command =
+  | { kind: 'run'; options: RunOptions }
+  | { kind: 'doctor'; json: boolean }
+  | { kind: 'backends'; json: boolean }
+  | { kind: 'profile'; args: readonly string[] }
+  | { kind: 'help' }
+  | { kind: 'version' };
 
 export function help(): string {
   const lines = stageFlags().map((f) => `      --${f.name}${f.value ? ` ${f.value}` : ''}`.padEnd(34) + f.description);
@@ -53,6 +59,8 @@ usage:
   ledpipe -i frame.png -o out.png                      images
   cat frames.rgb | ledpipe --size 1920x1080 --pix-fmt rgb24 --fps 60 --output-format raw > out.rgb
   ledpipe doctor [--json]                              which ffmpeg, backends and native build, and why not
+  ledpipe backends [--json]                            inference backends: available, version, device, or why not
+  ledpipe profile list | show NAME | suggest --pitch MM [--ic NAME] [--nits N] [--cct K] [--content WxH] [--json]
 
 input / output:
   -i, --input FILE|URL|-      input (default: stdin when it is a pipe)
@@ -103,11 +111,13 @@ function oneOf<T extends string>(flag: string, text: string, allowed: readonly T
 }
 
 export function parseCommandLine(argv: readonly string[]): Command {
-  if (argv[0] === 'doctor') {
+  if (argv[0] === 'doctor' || argv[0] === 'backends') {
+    const kind = argv[0];
     const rest = argv.slice(1);
-    for (const a of rest) if (a !== '--json') throw new UsageError(`doctor: unknown argument '${a}'; expected --json`);
-    return { kind: 'doctor', json: rest.includes('--json') };
+    for (const a of rest) if (a !== '--json') throw new UsageError(`${kind}: unknown argument '${a}'; expected --json`);
+    return { kind, json: rest.includes('--json') };
   }
+  if (argv[0] === 'profile') return { kind: 'profile', args: argv.slice(1) };
   if (argv[0] === 'help') return { kind: 'help' };
   let parsed;
   try {

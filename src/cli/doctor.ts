@@ -1,4 +1,5 @@
 import { ffmpegVersion, FfmpegNotFoundError, locateFfmpeg } from '../io/ffmpeg-locate.js';
+import { listBackends } from '../inference/select.js';
 import { nativeStatus } from '../native/index.js';
 import { stageFactories } from '../stages/registry.js';
 
@@ -41,10 +42,17 @@ function nativeChecks(): Check[] {
   const native: Check = st.available && st.info
     ? { name: 'native addon', ok: true, detail: `${st.path ?? 'built'}: kernels ${st.info.isa} (best on this CPU: ${st.info.bestIsa}; ${st.info.compiler})` }
     : { name: 'native addon', ok: false, detail: `${st.reason ?? 'not built'}; run \`npm run build:native\` to see why` };
-  return [
-    native,
-    { name: 'backend tensorrt', ok: false, detail: 'not part of this build yet (issue #3)' },
-    { name: 'backend openvino', ok: false, detail: 'not part of this build yet (issue #3)' },
-    { name: 'backend onnxruntime', ok: false, detail: 'not part of this build yet (issue #3)' },
-  ];
+  return [native, ...listBackends().map((b) => ({ name: `backend ${b.name}`, ok: b.available, detail: b.available ? `${b.version ?? ''} on ${b.device ?? 'CPU'}` : (b.reason ?? 'not available') }))];
+}
+
+/** `ledpipe backends [--json]`: in selection order; exit 0 (the ONNX Runtime fallback always exists when installed). */
+export function runBackends(json: boolean): number {
+  const list = listBackends();
+  if (json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+  else {
+    for (const b of list) {
+      process.stdout.write(`${b.available ? 'yes' : 'no '} ${b.name.padEnd(12)} ${b.available ? `${b.version ?? '?'}  ${b.device ?? ''}` : (b.reason ?? '')}\n`);
+    }
+  }
+  return list.some((b) => b.available) ? 0 : 1;
 }

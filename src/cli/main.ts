@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import tty from 'node:tty';
 import { help, parseCommandLine, UsageError, type LogLevel } from './args.js';
-import { runDoctor } from './doctor.js';
+import { runBackends, runDoctor } from './doctor.js';
 import { createLogger } from './log.js';
 import { runJob } from './run.js';
 
@@ -19,6 +19,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case 'doctor':
         return runDoctor(cmd.json);
+      case 'backends':
+        return runBackends(cmd.json);
+      case 'profile':
+        throw new UsageError('profile: not wired yet');
       case 'run': {
         logLevel = cmd.options.logLevel;
         const log = createLogger(logLevel);

@@ -27,6 +27,53 @@ export interface NativeInfo {
   built: true;
 }
 
+/** What openvinoLoad() reports about the loaded libopenvino_c. */
+export interface OpenVinoLibraryInfo {
+  /** Build number, e.g. '2025.4.1-20426-82bbf0292c5-releases/2025/4'. */
+  version: string;
+  description: string;
+  /** The library actually in use (the first one loaded in this process). */
+  path: string;
+}
+
+/** A model port as OpenVINO reads it; null is a dynamic dimension. */
+export interface OpenVinoPort {
+  name: string;
+  dtype: 'float32' | 'float16';
+  shape: Array<number | null>;
+}
+
+/** Opaque native session (a napi External). */
+export interface OpenVinoSessionHandle {
+  readonly __openvinoSession: unique symbol;
+}
+
+export interface OpenVinoOpened {
+  handle: OpenVinoSessionHandle;
+  input: OpenVinoPort;
+  output: OpenVinoPort;
+}
+
+export interface OpenVinoRunResult {
+  data: Float32Array | Uint16Array;
+  shape: number[];
+  dtype: 'float32' | 'float16';
+}
+
+/** tensorrtInfo(): whether the TensorRT check was compiled in and what it found. */
+export interface TensorRtNativeInfo {
+  /** Compiled with TensorRT headers. */
+  built: boolean;
+  /** libnvinfer loaded at run time. */
+  loaded: boolean;
+  /** Engine building/running is implemented (not yet: always false). */
+  engine: boolean;
+  headerVersion?: string;
+  library?: string;
+  version?: string;
+  error?: string;
+}
+
 export interface NativeBinding {
   info(): NativeInfo;
   setIsa(isa: NativeIsa): NativeIsa;
@@ -51,4 +98,10 @@ export interface NativeBinding {
     tile: PlanarArray, tileWidth: number, tileHeight: number, x: number, y: number,
     featherLeft: number, featherRight: number, featherTop: number, featherBottom: number,
   ): void;
+  // Inference backends (absent from addons built before they were added).
+  openvinoLoad?(libPath: string): OpenVinoLibraryInfo;
+  openvinoOpen?(modelPath: string, device: string, threads: number): Promise<OpenVinoOpened>;
+  openvinoRun?(handle: OpenVinoSessionHandle, data: Float32Array | Uint16Array, shape: readonly number[]): Promise<OpenVinoRunResult>;
+  openvinoClose?(handle: OpenVinoSessionHandle): void;
+  tensorrtInfo?(): TensorRtNativeInfo;
 }

@@ -103,10 +103,16 @@ describe('bad input and faults', () => {
     // --realtime paces a 10 s file at its frame rate, so the signal lands mid-stream.
     const long = makeClip(path.join(dir, 'long.mkv'), `testsrc2=size=${W}x${H}:rate=30`, 300, ['-c:v', 'ffv1']);
     const out = path.join(dir, 'term.mkv');
-    const child = spawn(process.execPath, [CLI, '-i', long, '-o', out, '--realtime'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, '-i', long, '-o', out, '--realtime', '--stats', '-', '--stats-interval', '0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Signal once frames are flowing (not after a fixed time: a loaded machine starts slowly).
+    const flowing = new Promise<void>((resolve) => {
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if (/"type":"periodic","frames":(\d{2,})/.test(stderr)) resolve();
+      });
+    });
+    await flowing;
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, stderr).toBe(143);
@@ -123,10 +129,17 @@ describe('bad input and faults', () => {
   it('SIGINT on raw stdin: whole frames out, exit 130', async () => {
     const child = spawn(process.execPath, [CLI, '--size', `${W}x${H}`, '--pix-fmt', 'rgb24', '--fps', '30', '--output-format', 'raw'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => chunks.push(b));
-    // 3.5 frames, then the writer stays open (a live feed that goes quiet).
+    let received = 0;
+    // 3.5 frames, then the writer stays open (a live feed that goes quiet); signal once 3 are out.
+    const threeOut = new Promise<void>((resolve) => {
+      child.stdout.on('data', (b: Buffer) => {
+        chunks.push(b);
+        received += b.length;
+        if (received >= 3 * FRAME) resolve();
+      });
+    });
     child.stdin.write(Buffer.alloc(Math.round(3.5 * FRAME), 9));
-    await new Promise((r) => setTimeout(r, 800));
+    await threeOut;
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     child.stdin.destroy();

@@ -17,7 +17,8 @@ describe('stats and progress', () => {
     expect(lines.filter((l) => l.type === 'periodic').length).toBeGreaterThanOrEqual(3);
     const summary = lines.at(-1)!;
     expect(summary).toMatchObject({ type: 'summary', frames: 24, framesIn: 24, dropped: 0, mode: 'live', ended: 'done' });
-    expect(summary.fps).toBeGreaterThan(20);
+    // Paced to the file's 30 fps (unpaced, this clip runs at hundreds of fps); loose below for loaded machines.
+    expect(summary.fps).toBeGreaterThan(5);
     expect(summary.fps).toBeLessThan(40);
     expect(summary.budgetMs).toBeCloseTo(33.333, 2);
     expect(summary.stages).toEqual({});

@@ -15,7 +15,10 @@ function frames(n: number, pool = new FramePool(4, 2, 'rgb24', n)): Frame[] {
   });
 }
 
-/** A stage whose time per frame is scripted by frame number and current mode (fake clock). */
+/** A fake clock: scripted stages advance it, so policy tests do not depend on machine load. */
+const clock = { t: 0, now: () => clock.t };
+
+/** A stage whose time per frame is scripted by frame number and current mode. */
 function scriptedStage(name: string, modes: string[], msFor: (seq: number, mode: number) => number, log: number[] = []): Stage & { mode: number } {
   const stage = {
     name,
@@ -26,10 +29,7 @@ function scriptedStage(name: string, modes: string[], msFor: (seq: number, mode:
     },
     process(frame: Frame) {
       log.push(stage.mode);
-      const until = performance.now() + msFor(frame.seq, stage.mode);
-      while (performance.now() < until) {
-        /* busy: the pipeline measures wall time */
-      }
+      clock.t += msFor(frame.seq, stage.mode);
       return frame;
     },
   };
@@ -55,7 +55,7 @@ describe('createPipeline', () => {
 
   it('offline: counts overruns and processes every frame', async () => {
     const slow = scriptedStage('slow', ['a', 'b'], (seq) => (seq % 2 ? 12 : 0));
-    const p = createPipeline({ stages: [slow], fps: 100, mode: 'offline', onOverrun: 'drop' });
+    const p = createPipeline({ clock: clock.now, stages: [slow], fps: 100, mode: 'offline', onOverrun: 'drop' });
     const out = await lastValueFrom(p.process(from(frames(10))).pipe(toArray()));
     expect(out).toHaveLength(10);
     expect(p.stats.snapshot('summary').stages.slow).toMatchObject({ frames: 10, overruns: 5, dropped: 0 });
@@ -66,7 +66,7 @@ describe('createPipeline', () => {
     // Budget 10 ms. Mode 0 costs 15 ms for frames 0..4 and 50..54 (load spikes), else 2 ms; mode 1 costs 1 ms.
     const log: number[] = [];
     const stage = scriptedStage('sr', ['quality', 'fast'], (seq, mode) => (mode === 1 ? 1 : (seq < 5 || (seq >= 12 && seq < 14)) ? 15 : 2), log);
-    const p = createPipeline({ stages: [stage], fps: 100, mode: 'live', onOverrun: 'sr=degrade', tuning: { stepUpAfterFrames: 5 } });
+    const p = createPipeline({ clock: clock.now, stages: [stage], fps: 100, mode: 'live', onOverrun: 'sr=degrade', tuning: { stepUpAfterFrames: 5 } });
     const events: string[] = [];
     p.events.subscribe((e) => events.push(`${e.kind}@${e.seq}`));
     await lastValueFrom(p.process(from(frames(30))).pipe(toArray()));
@@ -82,7 +82,7 @@ describe('createPipeline', () => {
 
   it('live drop: skips frames to pay back the time owed', async () => {
     const stage = scriptedStage('slow', ['only'], (seq) => (seq === 0 ? 35 : 1));
-    const p = createPipeline({ stages: [stage], fps: 100, mode: 'live', onOverrun: 'drop' });
+    const p = createPipeline({ clock: clock.now, stages: [stage], fps: 100, mode: 'live', onOverrun: 'drop' });
     const out = await lastValueFrom(p.process(from(frames(10))).pipe(toArray()));
     // 25 ms over a 10 ms budget -> two frames skipped.
     expect(out.map((f) => f.seq)).toEqual([0, 3, 4, 5, 6, 7, 8, 9]);
@@ -92,7 +92,7 @@ describe('createPipeline', () => {
   it('live bypass: passes frames through unprocessed, then probes the stage again', async () => {
     const log: number[] = [];
     const stage = scriptedStage('cal', ['only'], (seq) => (seq === 0 ? 15 : 1), log);
-    const p = createPipeline({ stages: [stage], fps: 100, mode: 'live', onOverrun: 'bypass', tuning: { bypassFrames: 3 } });
+    const p = createPipeline({ clock: clock.now, stages: [stage], fps: 100, mode: 'live', onOverrun: 'bypass', tuning: { bypassFrames: 3 } });
     const out = await lastValueFrom(p.process(from(frames(8))).pipe(toArray()));
     expect(out).toHaveLength(8);
     expect(log).toHaveLength(5); // frames 1..3 bypassed
@@ -101,7 +101,7 @@ describe('createPipeline', () => {
 
   it('live fail: stops with an error naming stage, frame and time', async () => {
     const stage = scriptedStage('thermal', ['only'], (seq) => (seq === 2 ? 15 : 0));
-    const p = createPipeline({ stages: [stage], fps: 100, mode: 'live', onOverrun: 'fail' });
+    const p = createPipeline({ clock: clock.now, stages: [stage], fps: 100, mode: 'live', onOverrun: 'fail' });
     await expect(lastValueFrom(p.process(from(frames(5))))).rejects.toThrow(/stage 'thermal' took .* ms on frame 2, over its 10.00 ms budget/);
   });
 

@@ -17,6 +17,8 @@ export interface PipelineOptions {
   /** `degrade`, `sr=degrade,calibration=bypass`, or a parsed spec. Default `degrade`. */
   readonly onOverrun?: string | OverrunPolicySpec;
   readonly tuning?: Partial<GovernorTuning>;
+  /** Milliseconds clock for stage timing; default performance.now. Tests inject a fake clock. */
+  readonly clock?: () => number;
 }
 
 /** Something a stage did that an operator should hear about. */
@@ -66,6 +68,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (!names.has(name)) throw new RangeError(`--on-overrun names stage '${name}', which is not in the stage list (${[...names].join(', ') || 'none'})`);
   }
   const tuning = { ...defaultTuning(fps), ...options.tuning };
+  const now = options.clock ?? (() => performance.now());
   const stats = new PipelineStats(mode, budgetMs);
   const events = new Subject<PipelineEvent>();
   const entryTimes = new Map<number, number>();
@@ -91,7 +94,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     });
 
     const finish = (input: Frame, t0: number) => (out: Frame): Frame => {
-      const ms = performance.now() - t0;
+      const ms = now() - t0;
       st.times.record(ms);
       // record() may throw BudgetExceededError under the `fail` policy: that ends the stream.
       if (governor.record(input.seq, ms)) st.overruns++;
@@ -124,7 +127,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         st.bypassed++;
         return of(frame);
       }
-      const t0 = performance.now();
+      const t0 = now();
       let result: Frame | Promise<Frame>;
       try {
         result = stage.process(frame);
@@ -143,7 +146,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       let out = source.pipe(
         tap((frame) => {
           stats.framesIn++;
-          entryTimes.set(frame.seq, performance.now());
+          entryTimes.set(frame.seq, now());
         }),
       );
       for (const stage of options.stages) out = out.pipe(stageOperator(stage));
@@ -151,7 +154,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         map((frame) => {
           const t = entryTimes.get(frame.seq);
           if (t !== undefined) {
-            stats.latency.record(performance.now() - t);
+            stats.latency.record(now() - t);
             entryTimes.delete(frame.seq);
           }
           stats.framesOut++;

@@ -43,6 +43,7 @@ export type Command =
   | { kind: 'doctor'; json: boolean }
   | { kind: 'backends'; json: boolean }
   | { kind: 'profile'; args: readonly string[] }
+  | { kind: 'models'; args: readonly string[] }
   | { kind: 'help' }
   | { kind: 'version' };
 
@@ -59,6 +60,7 @@ usage:
   ledpipe -i frame.png -o out.png                      images
   cat frames.rgb | ledpipe --size 1920x1080 --pix-fmt rgb24 --fps 60 --output-format raw > out.rgb
   ledpipe doctor [--json]                              which ffmpeg, backends and native build, and why not
+  ledpipe models [list|info ID] [--json]               the model registry and model cards
   ledpipe backends [--json]                            inference backends: available, version, device, or why not
   ledpipe profile list | show NAME | suggest --pitch MM [--ic NAME] [--nits N] [--cct K] [--content WxH] [--json]
 
@@ -118,6 +120,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     return { kind, json: rest.includes('--json') };
   }
   if (argv[0] === 'profile') return { kind: 'profile', args: argv.slice(1) };
+  if (argv[0] === 'models') return { kind: 'models', args: argv.slice(1) };
   if (argv[0] === 'help') return { kind: 'help' };
   let parsed;
   try {

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import tty from 'node:tty';
 import { help, parseCommandLine, UsageError, type LogLevel } from './args.js';
+import { cachedStageTimes, modelCandidates } from '../profiles/profile-facts.js';
 import { runBackends, runDoctor } from './doctor.js';
+import { runModelsCommand } from './models-command.js';
+import { runProfileCommand } from './profile-command.js';
 import { createLogger } from './log.js';
 import { runJob } from './run.js';
 
@@ -22,7 +25,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'backends':
         return runBackends(cmd.json);
       case 'profile':
-        throw new UsageError('profile: not wired yet');
+        return runProfileCommand(cmd.args, { models: modelCandidates(), stageTimes: cachedStageTimes() });
+      case 'models':
+        return runModelsCommand([...cmd.args]);
       case 'run': {
         logLevel = cmd.options.logLevel;
         const log = createLogger(logLevel);

@@ -2,6 +2,7 @@ import type { PixelFormat } from '../pipeline/frame.js';
 import type { Logger } from '../pipeline/logger.js';
 import type { Stage } from '../pipeline/stage.js';
 import { calibrationStageFactory } from './calibration-stage.js';
+import { srStageFactory } from './sr-stage.js';
 
 /** What a stage needs to know about the stream it joins. */
 export interface StageContext {
@@ -48,7 +49,7 @@ export class StageConfigError extends Error {
  * landed says so instead of pretending to run.
  */
 const FACTORIES: StageFactory[] = [
-  notYetBuilt('sr', 'AI super-resolution / denoise (ONNX model)', 'issue #3: native core and the SR stage'),
+  srStageFactory(),
   calibrationStageFactory,
   notYetBuilt('thermal', 'thermal compensation of LED drift', 'issue #4: LED calibration stages'),
 ];

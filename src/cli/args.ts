@@ -29,6 +29,10 @@ export interface RunOptions {
   /** null: live for stdin, offline for files. */
   readonly realtime: boolean | null;
   readonly onOverrun: OverrunPolicySpec;
+  /** Whether --on-overrun was given (a profile's policy applies only when it was not). */
+  readonly onOverrunGiven: boolean;
+  /** --profile NAME|FILE: a screen profile that fills the settings not given as flags. */
+  readonly profile: string | null;
   readonly maxInFlight: number;
   readonly stats: string | null;
   readonly statsIntervalMs: number;
@@ -55,6 +59,7 @@ export function help(): string {
 const HELP_TEXT = `ledpipe: real-time video enhancement for LED video walls
 
 usage:
+  ledpipe -i show.mp4 -o out.mkv --profile rental-stage   one click: settings from the screen profile
   ffmpeg -i show.mp4 -f nut - | ledpipe | ffplay -     Unix filter (NUT in, NUT out)
   ledpipe -i show.mp4 -o out.mkv                       files (any input ffmpeg reads; output by extension)
   ledpipe -i frame.png -o out.png                      images
@@ -72,6 +77,8 @@ input / output:
       --pix-fmt F             rgb24 | rgb48le: raw input format and internal depth (default rgb24)
       --fps N                 frame rate: sets the budget (1000/N ms); default from the source, else 60
 pipeline:
+      --profile NAME|FILE     screen profile (ledpipe profile list): picks model, bit depth, dither, thermal
+                              zones and overrun policy for this wall, and logs why; explicit flags win
       --stages LIST           comma list in order, or none (pass-through). Known: sr, calibration, thermal
       --realtime              live mode: paced to the input clock, overrun policies apply (default for stdin)
       --offline               every frame processed, overruns counted (default for files)
@@ -139,6 +146,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         realtime: { type: 'boolean' },
         offline: { type: 'boolean' },
         'on-overrun': { type: 'string' },
+        profile: { type: 'string' },
         'max-in-flight': { type: 'string' },
         stats: { type: 'string' },
         'stats-interval': { type: 'string' },
@@ -193,6 +201,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       stages,
       realtime: v.realtime ? true : v.offline ? false : null,
       onOverrun,
+      onOverrunGiven: v['on-overrun'] !== undefined,
+      profile: v.profile ?? null,
       maxInFlight: v['max-in-flight'] === undefined ? 4 : parseNumber('--max-in-flight', v['max-in-flight'], 1, 64, true),
       stats: v.stats ?? null,
       statsIntervalMs: v['stats-interval'] === undefined ? 1000 : parseNumber('--stats-interval', v['stats-interval'], 0.05, 3600, false) * 1000,

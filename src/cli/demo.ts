@@ -52,6 +52,8 @@ async function demo(): Promise<number> {
       stages,
       realtime: false,
       onOverrun: parseOverrunPolicySpec('degrade'),
+      onOverrunGiven: false,
+      profile: null,
       maxInFlight: 4,
       stats,
       statsIntervalMs: 1000,

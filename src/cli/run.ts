@@ -9,7 +9,13 @@ import { isImagePattern, encodingFor } from '../io/ffmpeg-args.js';
 import type { Frame } from '../pipeline/frame.js';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.js';
 import type { Stage } from '../pipeline/stage.js';
-import { defaultStageNames, resolveStageFactories, StageConfigError } from '../stages/registry.js';
+import { defaultStageNames, resolveStageFactories, StageConfigError, stageFlags, type StageFactory, type StageFlagValues } from '../stages/registry.js';
+import { applyProfile } from '../profiles/apply-profile.js';
+import { loadProfile } from '../profiles/library.js';
+import { cachedStageTimes, modelCandidates } from '../profiles/profile-facts.js';
+import { ProfileError, type ScreenProfile } from '../profiles/screen-profile.js';
+import { formatOverrunPolicySpec, parseOverrunPolicySpec, type OverrunPolicy, type OverrunPolicySpec } from '../pipeline/overrun-policy.js';
+import { formatDecision } from './profile-command.js';
 import { UsageError, type RunOptions } from './args.js';
 import type { Logger } from './log.js';
 import { describeSummary, ProgressBar, StatsWriter } from './reporting.js';
@@ -35,17 +41,17 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
     throw new UsageError('-o: stdout is a terminal; give -o FILE, or pipe the output (e.g. | ffplay -), or force --output-format');
   }
   if (o.output !== null) checkOutputPath(o.output);
-  const stageNames = o.stages ?? defaultStageNames(o.stageFlags);
-  let factories;
-  try {
-    factories = resolveStageFactories(stageNames, o.stageFlags);
-  } catch (err) {
-    if (err instanceof StageConfigError) throw new UsageError(err.message);
-    throw err;
+  let profile: ScreenProfile | null = null;
+  if (o.profile !== null) {
+    try {
+      profile = loadProfile(o.profile);
+    } catch (err) {
+      if (err instanceof ProfileError) throw new UsageError(`--profile: ${err.message}`);
+      throw err;
+    }
   }
-  for (const name of Object.keys(o.onOverrun.perStage)) {
-    if (!stageNames.includes(name)) throw new UsageError(`--on-overrun: names stage '${name}', which is not in --stages (${stageNames.join(', ') || 'none'})`);
-  }
+  // Without a profile the stage list is known now, so bad flags fail before ffmpeg starts.
+  let plan = profile ? null : planStages(o.stages, o.stageFlags, o.onOverrun);
 
   const live = o.realtime ?? input === '-';
   const isLocalFile = input !== '-' && !/^[a-z][a-z0-9+.-]*:/i.test(input);
@@ -60,16 +66,41 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
   log.debug(`input ${info.description}: ${info.width}x${info.height} ${info.format}, ${info.fps ?? 'unknown'} fps${info.expectedFrames ? `, ~${info.expectedFrames} frames` : ''}`);
   if (info.fps === null && o.fps === null) log.info('the input does not state a frame rate; budgeting for 60 fps (set --fps to change)');
 
+  let stageFlagValues = o.stageFlags;
+  let onOverrun = o.onOverrun;
+  if (profile) {
+    const applied = applyProfile({
+      profile,
+      content: { width: info.width, height: info.height },
+      fps,
+      models: modelCandidates(),
+      stageTimes: cachedStageTimes(),
+      explicit: o.stageFlags,
+      declaredFlags: new Set(stageFlags().map((f) => f.name)),
+      onOverrunGiven: o.onOverrunGiven ? formatOverrunPolicySpec(o.onOverrun) : null,
+    });
+    log.info(formatDecision(applied.decision).trimEnd());
+    stageFlagValues = applied.flags;
+    if (applied.onOverrun) onOverrun = parseOverrunPolicySpec(applied.onOverrun);
+    try {
+      plan = planStages(o.stages, stageFlagValues, onOverrun, true);
+    } catch (err) {
+      source.stop();
+      throw err;
+    }
+    onOverrun = plan.onOverrun;
+  }
+  const factories = plan!.factories;
   const stages: Stage[] = [];
   try {
-    for (const f of factories) stages.push(await f.create({ width: info.width, height: info.height, format: info.format, fps, live, log }, o.stageFlags));
+    for (const f of factories) stages.push(await f.create({ width: info.width, height: info.height, format: info.format, fps, live, log }, stageFlagValues));
   } catch (err) {
     source.stop();
     for (const s of stages) await s.close?.();
     if (err instanceof StageConfigError) throw new UsageError(err.message);
     throw err;
   }
-  const pipeline: Pipeline = createPipeline({ stages, fps, mode: live ? 'live' : 'offline', onOverrun: o.onOverrun });
+  const pipeline: Pipeline = createPipeline({ stages, fps, mode: live ? 'live' : 'offline', onOverrun });
   log.info(
     `${info.width}x${info.height} ${info.format} from ${input === '-' ? 'stdin' : input}: ${pipeline.mode} mode, stages ${stages.map((s) => s.name).join(' → ') || 'none (pass-through)'}, ` +
       `budget ${pipeline.budgetMs.toFixed(2)} ms per stage`,
@@ -176,6 +207,27 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
   }
   log.debug(`summary: ${JSON.stringify(summary)}`);
   return exitCode;
+}
+
+/**
+ * The stages to build and the overrun spec that goes with them. A profile's policy may name stages
+ * that are not running; those entries are dropped (`lenient`), while a user's are an error.
+ */
+function planStages(names: readonly string[] | null, flags: StageFlagValues, onOverrun: OverrunPolicySpec, lenient = false): { factories: StageFactory[]; onOverrun: OverrunPolicySpec } {
+  const stageNames = names ?? defaultStageNames(flags);
+  let factories: StageFactory[];
+  try {
+    factories = resolveStageFactories(stageNames, flags);
+  } catch (err) {
+    if (err instanceof StageConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  const perStage: Record<string, OverrunPolicy> = {};
+  for (const [name, policy] of Object.entries(onOverrun.perStage)) {
+    if (stageNames.includes(name)) perStage[name] = policy;
+    else if (!lenient) throw new UsageError(`--on-overrun: names stage '${name}', which is not in --stages (${stageNames.join(', ') || 'none'})`);
+  }
+  return { factories, onOverrun: { defaultPolicy: onOverrun.defaultPolicy, perStage } };
 }
 
 function isInputError(error: unknown): boolean {

@@ -43,3 +43,8 @@ export function parseOverrunPolicySpec(text: string, flag = '--on-overrun'): Ove
 export function policyFor(spec: OverrunPolicySpec, stage: string): OverrunPolicy {
   return spec.perStage[stage] ?? spec.defaultPolicy;
 }
+
+/** The spec back in `--on-overrun` syntax. */
+export function formatOverrunPolicySpec(spec: OverrunPolicySpec): string {
+  return [spec.defaultPolicy, ...Object.entries(spec.perStage).map(([stage, policy]) => `${stage}=${policy}`)].join(',');
+}

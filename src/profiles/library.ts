@@ -51,7 +51,7 @@ export interface SuggestFlags {
 export function profileFromFlags(f: SuggestFlags): ScreenProfile {
   const presets = presetNames().map((n) => loadProfile(n));
   if (presets.length === 0) throw new Error('no built-in presets found');
-  if (!(f.pitch > 0)) throw new ProfileError('flags', 'pixelPitchMm (--pitch)', `expected a number more than 0 to 100, got ${f.pitch}`);
+  if (!(f.pitch > 0)) throw new ProfileError('flags', 'pixelPitchMm', `expected a number more than 0 to 100, got ${f.pitch}`);
   const base = [...presets].sort((a, b) => Math.abs(Math.log(a.pixelPitchMm / f.pitch)) - Math.abs(Math.log(b.pixelPitchMm / f.pitch)))[0]!;
   const merged = {
     ...base,

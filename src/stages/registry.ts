@@ -3,6 +3,7 @@ import type { Logger } from '../pipeline/logger.js';
 import type { Stage } from '../pipeline/stage.js';
 import { calibrationStageFactory } from './calibration-stage.js';
 import { srStageFactory } from './sr-stage.js';
+import { thermalStageFactory } from './thermal-stage.js';
 
 /** What a stage needs to know about the stream it joins. */
 export interface StageContext {
@@ -44,28 +45,12 @@ export class StageConfigError extends Error {
   }
 }
 
-/**
- * The stages `--stages` can name, in their canonical order. A stage whose implementation has not
- * landed says so instead of pretending to run.
- */
+/** The stages `--stages` can name, in their canonical order. */
 const FACTORIES: StageFactory[] = [
   srStageFactory(),
   calibrationStageFactory,
-  notYetBuilt('thermal', 'thermal compensation of LED drift', 'issue #4: LED calibration stages'),
+  thermalStageFactory,
 ];
-
-function notYetBuilt(name: string, description: string, where: string): StageFactory {
-  const reason = `not available in this build yet (${where})`;
-  return {
-    name,
-    description,
-    flags: [],
-    unavailableReason: () => reason,
-    create: () => {
-      throw new StageConfigError(`stage '${name}' is ${reason}`);
-    },
-  };
-}
 
 export function stageFactories(): readonly StageFactory[] {
   return FACTORIES;

@@ -1,0 +1,69 @@
+/**
+ * `--temperature udp://HOST:PORT`: one JSON message per datagram (see telemetry-message.ts), as
+ * receiving-card telemetry sends it. Each datagram is parsed and written to the board at once
+ * (latest per zone wins), so a flood costs O(1) each and frames never wait on it; malformed
+ * datagrams are counted and reported at a bounded rate.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { Logger } from '../../pipeline/logger.js';
+import { MalformedInputLog } from './malformed-log.js';
+import { parseTemperatureMessage, TelemetryError } from './telemetry-message.js';
+import type { TemperatureSource } from './temperature-source.js';
+import { ZoneTemperatureBoard } from './zone-board.js';
+
+export class UdpTemperatureSource implements TemperatureSource {
+  readonly board: ZoneTemperatureBoard;
+  readonly description: string;
+  private readonly malformedLog: MalformedInputLog;
+  private socket: dgram.Socket | undefined;
+  /** Datagrams received. */
+  datagrams = 0;
+
+  constructor(private readonly host: string, private readonly port: number, zones: number, log: Logger, private readonly clock: () => number) {
+    this.board = new ZoneTemperatureBoard(zones);
+    this.description = `udp://${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+    this.malformedLog = new MalformedInputLog(log, this.description, clock);
+  }
+
+  start(): Promise<void> {
+    const socket = dgram.createSocket({ type: net.isIPv6(this.host) ? 'udp6' : 'udp4', reuseAddr: true });
+    this.socket = socket;
+    socket.on('message', (msg) => this.receive(msg));
+    return new Promise((resolve, reject) => {
+      const fail = (err: Error) => reject(new Error(`--temperature ${this.description}: cannot listen (${err.message})`));
+      socket.once('error', fail);
+      socket.bind(this.port, this.host, () => {
+        socket.off('error', fail);
+        socket.on('error', (err) => this.malformedLog.report(`socket error: ${err.message}`));
+        socket.unref();
+        resolve();
+      });
+    });
+  }
+
+  /** The bound address (the port when 0 was asked for). */
+  address(): { address: string; port: number } {
+    if (!this.socket) throw new Error('UDP temperature source is not started');
+    const a = this.socket.address();
+    return { address: a.address, port: a.port };
+  }
+
+  private receive(msg: Buffer): void {
+    this.datagrams++;
+    try {
+      this.board.apply(parseTemperatureMessage(msg.toString('utf8'), this.board.zones), this.clock());
+    } catch (err) {
+      if (!(err instanceof TelemetryError)) throw err;
+      this.board.malformed++;
+      this.malformedLog.report(`datagram ${this.datagrams}: ${err.reason}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    const s = this.socket;
+    this.socket = undefined;
+    this.malformedLog.flush();
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}

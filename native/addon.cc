@@ -12,6 +12,7 @@ namespace ledpipe {
 
 void RegisterResize(Napi::Env env, Napi::Object exports);
 void RegisterTiles(Napi::Env env, Napi::Object exports);
+void RegisterCalibration(Napi::Env env, Napi::Object exports);
 void RegisterThermal(Napi::Env env, Napi::Object exports);
 void RegisterOpenVino(Napi::Env env, Napi::Object exports);
 void RegisterTensorRt(Napi::Env env, Napi::Object exports);
@@ -75,6 +76,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterConvert(env, exports);
   RegisterResize(env, exports);
   RegisterTiles(env, exports);
+  RegisterCalibration(env, exports);
   RegisterThermal(env, exports);
   RegisterOpenVino(env, exports);
   RegisterTensorRt(env, exports);

@@ -48,6 +48,7 @@ export type Command =
   | { kind: 'backends'; json: boolean }
   | { kind: 'profile'; args: readonly string[] }
   | { kind: 'models'; args: readonly string[] }
+  | { kind: 'calibrate'; args: readonly string[] }
   | { kind: 'help' }
   | { kind: 'version' };
 
@@ -66,6 +67,7 @@ usage:
   cat frames.rgb | ledpipe --size 1920x1080 --pix-fmt rgb24 --fps 60 --output-format raw > out.rgb
   ledpipe doctor [--json]                              which ffmpeg, backends and native build, and why not
   ledpipe models [list|info ID] [--json]               the model registry and model cards
+  ledpipe calibrate synth|solve|import|check ...      simulate, measure and solve a full-gray calibration
   ledpipe backends [--json]                            inference backends: available, version, device, or why not
   ledpipe profile list | show NAME | suggest --pitch MM [--ic NAME] [--nits N] [--cct K] [--content WxH] [--json]
 
@@ -128,6 +130,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   }
   if (argv[0] === 'profile') return { kind: 'profile', args: argv.slice(1) };
   if (argv[0] === 'models') return { kind: 'models', args: argv.slice(1) };
+  if (argv[0] === 'calibrate') return { kind: 'calibrate', args: argv.slice(1) };
   if (argv[0] === 'help') return { kind: 'help' };
   let parsed;
   try {

@@ -4,6 +4,7 @@ import { help, parseCommandLine, UsageError, type LogLevel } from './args.js';
 import { cachedStageTimes, modelCandidates } from '../profiles/profile-facts.js';
 import { runBackends, runDoctor } from './doctor.js';
 import { runModelsCommand } from './models-command.js';
+import { runCalibrateCommand } from './calibrate-command.js';
 import { runProfileCommand } from './profile-command.js';
 import { createLogger } from './log.js';
 import { runJob } from './run.js';
@@ -28,6 +29,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return runProfileCommand(cmd.args, { models: modelCandidates(), stageTimes: cachedStageTimes() });
       case 'models':
         return runModelsCommand([...cmd.args]);
+      case 'calibrate':
+        return await runCalibrateCommand([...cmd.args], createLogger('info'));
       case 'run': {
         logLevel = cmd.options.logLevel;
         const log = createLogger(logLevel);

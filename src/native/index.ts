@@ -12,6 +12,7 @@ export { nativeStatus, NativeUnavailableError, packageRoot, probeNativeAddon, ty
 export { planarLength, toInterleaved, toInterleavedAsync, toPlanar, toPlanarAsync, type ToInterleavedOptions, type ToPlanarOptions } from './convert.js';
 export { resize, resizeAsync, RESIZE_FILTERS, type ResizeOptions } from './resize.js';
 export { blendTile, extractTile, planTiles, type BlendTileOptions, type ExtractTileOptions, type TileFeather, type TilePlacement, type TilePlanOptions } from './tiles.js';
+export { applyNativeCalibration, applyNativeCalibrationAsync, createNativeCalibrationPlan, nativeCalibrationAvailable, type ApplyCalibrationOptions, type NativeCalibrationPlan } from './calibration.js';
 export { thermalApply, thermalApplyAsync, thermalKernelAvailable, type ThermalApplyOptions, type ThermalKernelTables } from './thermal.js';
 export { closeOpenVino, loadOpenVinoLibrary, openOpenVinoModel, openVinoExports, runOpenVino, tensorRtNativeInfo, type OpenVinoLibraryInfo, type OpenVinoOpened, type OpenVinoPort, type OpenVinoRunResult, type OpenVinoSessionHandle, type TensorRtBuildReport, type TensorRtNativeInfo } from './inference.js';
 

@@ -1,0 +1,205 @@
+/**
+ * Calibration stage benchmark: ms per frame at 1920x1080 and 3840x2160 (rgb24), one thread, for
+ * each rung of the full-gray ladder (with and without a 33³ LUT), the LUT-only stage native vs the
+ * TypeScript LutStage, and, in the same run on the same frames and .cube, ffmpeg's lut3d
+ * (tetrahedral, one thread). Prints a table and writes bench-output/calibration.json.
+ *
+ *   node dist/benchmarks/calibration/run.js [--frames N] [--quick]
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SOLVE_ANCHORS } from '../../src/calibration/calibration-solve.js';
+import { writeCubeFile, type CubeLut } from '../../src/calibration/cube-lut.js';
+import { createFullGrayStage, FULLGRAY_MODES, type FullGrayStage } from '../../src/calibration/fullgray-stage.js';
+import { moduleGrid, writeLedcal, type Calibration } from '../../src/calibration/ledcal-format.js';
+import { lut3dFromFunction } from '../../src/calibration/lut-builders.js';
+import { createLutStage } from '../../src/calibration/lut-stage.js';
+import { PRIMARIES_BT709, WHITE_D65 } from '../../src/calibration/colour-spaces.js';
+import { locateFfmpeg } from '../../src/io/ffmpeg-locate.js';
+import { nativeInfo, nativeStatus } from '../../src/native/index.js';
+import type { Frame } from '../../src/pipeline/frame.js';
+import { silentLogger } from '../../src/pipeline/logger.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const OUT = path.join(ROOT, 'bench-output');
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick');
+const FRAMES = Number(argv[argv.indexOf('--frames') + 1]) || (QUICK ? 5 : 15);
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Video-like content: smooth colour gradients with ±6-code noise (what the LUT stage docs use). */
+function gradientFrame(w: number, h: number, seed: number): Buffer {
+  const r = rng(seed);
+  const b = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = 3 * (y * w + x);
+      const base = [(255 * x) / w, (255 * y) / h, 127 + 120 * Math.sin((x + y) / 97)];
+      for (let c = 0; c < 3; c++) b[i + c] = Math.max(0, Math.min(255, Math.round(base[c]! + (r() - 0.5) * 12)));
+    }
+  }
+  return b;
+}
+
+function randomFrame(w: number, h: number, seed: number): Buffer {
+  const r = rng(seed);
+  const b = Buffer.alloc(w * h * 3);
+  for (let i = 0; i < b.length; i++) b[i] = Math.floor(r() * 256);
+  return b;
+}
+
+/** A 1080p/2160p wall of 128x64-pixel modules, 10 anchors, u8 gains, seams. */
+function wallCalibration(w: number, h: number): Calibration {
+  const module = { width: 128, height: 64 };
+  const r = rng(7);
+  const grid = moduleGrid({ width: w, height: h, module });
+  const K = DEFAULT_SOLVE_ANCHORS.length;
+  const matrices = new Float32Array(grid.rows * grid.cols * K * 9);
+  for (let i = 0; i < matrices.length; i++) matrices[i] = i % 9 === 0 || i % 9 === 4 || i % 9 === 8 ? 0.7 + 0.2 * r() : 0.05 * (r() - 0.5);
+  const data = new Uint8Array(3 * w * h);
+  for (let i = 0; i < data.length; i++) data[i] = Math.floor(r() * 256);
+  const seams = new Float32Array(grid.rows * grid.cols * 4).map(() => 0.95 + 0.1 * r());
+  return {
+    width: w, height: h, module, anchors: [...DEFAULT_SOLVE_ANCHORS],
+    input: { curve: 'gamma', gamma: 2.4 },
+    output: { transfer: { curve: 'gamma', gamma: 2.2 }, bitDepth: 8, dither: 'ordered' },
+    target: { primaries: { red: PRIMARIES_BT709.red, green: PRIMARIES_BT709.green, blue: PRIMARIES_BT709.blue }, white: WHITE_D65, peakNits: null },
+    matrices, matrixType: 'f16', gain: { type: 'u8', scale: [0.4 / 255, 0.4 / 255, 0.4 / 255], offset: [0.7, 0.7, 0.7], data }, seams, lut: null,
+  };
+}
+
+const grade: CubeLut = {
+  title: 'bench grade',
+  lut1d: null,
+  lut3d: lut3dFromFunction(33, ([r, g, b]) => {
+    const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    const s = (v: number): number => Math.min(1, Math.max(0, y + 1.15 * (v - y)));
+    return [s(r) ** 1.05, s(0.95 * g + 0.05 * b), s(b) ** 0.97];
+  }),
+};
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function timeStage(process: (f: Frame) => Promise<Frame> | Frame, frames: Buffer[], w: number, h: number, n = FRAMES): Promise<number> {
+  const work = frames.map((f) => Buffer.from(f));
+  const times: number[] = [];
+  for (let i = 0; i < n + 2; i++) {
+    const data = work[i % work.length]!;
+    frames[i % frames.length]!.copy(data);
+    const f: Frame = { data, width: w, height: h, format: 'rgb24', seq: i, ptsMs: i * 40, release: () => undefined };
+    const t0 = performance.now();
+    await process(f);
+    if (i >= 2) times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** ffmpeg lut3d on the same frames: wall time of `lut3d` minus the same pipeline with `null`, per frame. */
+async function ffmpegPerFrame(ffmpeg: string, cube: string | null, frames: Buffer[], w: number, h: number, n: number): Promise<number> {
+  const args = ['-hide_banner', '-loglevel', 'error', '-threads', '1', '-filter_threads', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${w}x${h}`, '-r', '25', '-i', '-', '-vf', cube ? `lut3d=file=${cube}:interp=tetrahedral` : 'null', '-f', 'null', '-'];
+  const t0 = performance.now();
+  const child = spawn(ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const done = new Promise<number>((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`ffmpeg exited ${code}: ${err}`)))));
+  for (let i = 0; i < n; i++) {
+    if (!child.stdin.write(frames[i % frames.length]!)) await new Promise((r) => child.stdin.once('drain', r));
+  }
+  child.stdin.end();
+  return (await done) / n;
+}
+
+interface Row {
+  size: string;
+  content: string;
+  case: string;
+  ms: number;
+}
+
+async function main(): Promise<void> {
+  const status = nativeStatus();
+  if (!status.available) {
+    console.error(`calibration benchmark: the native addon is not available (${status.reason}); build it with node scripts/build-native.mjs`);
+    process.exitCode = 1;
+    return;
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ledpipe-calbench-'));
+  const cubeFile = path.join(tmp, 'grade.cube');
+  await writeCubeFile(cubeFile, grade);
+  const rows: Row[] = [];
+  const sizes: [number, number][] = QUICK ? [[1920, 1080]] : [[1920, 1080], [3840, 2160]];
+  let ffmpeg: string | null = null;
+  try {
+    ffmpeg = locateFfmpeg().path;
+  } catch {
+    ffmpeg = null;
+  }
+  const ratios: Record<string, number> = {};
+  for (const [w, h] of sizes) {
+    const size = `${w}x${h}`;
+    const contents: [string, Buffer[]][] = [['gradient', [gradientFrame(w, h, 1), gradientFrame(w, h, 2)]]];
+    if (w === 1920) contents.push(['random', [randomFrame(w, h, 1), randomFrame(w, h, 2)]]);
+    const file = path.join(tmp, `wall-${size}.ledcal`);
+    await writeLedcal(file, wallCalibration(w, h));
+    for (const [content, frames] of contents) {
+      for (const withLut of [false, true]) {
+        const stage: FullGrayStage = await createFullGrayStage({ width: w, height: h, format: 'rgb24', calibrationFile: file, lut: withLut ? grade : null, log: silentLogger, watch: false });
+        for (let m = 0; m < FULLGRAY_MODES.length; m++) {
+          stage.setMode(m);
+          rows.push({ size, content, case: `calibration ${FULLGRAY_MODES[m]}${withLut ? ' + LUT 33³' : ''}`, ms: await timeStage((f) => stage.processSync(f), frames, w, h) });
+        }
+        stage.setMode(0);
+        if (!withLut) rows.push({ size, content, case: 'calibration full, async (libuv pool)', ms: await timeStage((f) => stage.process(f), frames, w, h) });
+        await stage.close();
+        if (w === 3840 && !withLut) {
+          const two = await createFullGrayStage({ width: w, height: h, format: 'rgb24', calibrationFile: file, lut: null, log: silentLogger, watch: false, threads: 2 });
+          rows.push({ size, content, case: 'calibration full, 2 threads', ms: await timeStage((f) => two.processSync(f), frames, w, h) });
+          await two.close();
+        }
+      }
+      const lutStage = await createFullGrayStage({ width: w, height: h, format: 'rgb24', calibrationFile: null, lut: grade, log: silentLogger, watch: false });
+      const lutNative = await timeStage((f) => lutStage.processSync(f), frames, w, h);
+      rows.push({ size, content, case: 'LUT 33³ only, native', ms: lutNative });
+      await lutStage.close();
+      const js = createLutStage({ lut: grade });
+      const lutJs = await timeStage((f) => js.process(f), frames, w, h, Math.max(3, Math.floor(FRAMES / 3)));
+      rows.push({ size, content, case: 'LUT 33³ only, TypeScript LutStage', ms: lutJs });
+      if (ffmpeg) {
+        const n = Math.max(10, FRAMES * 2);
+        const withLut = await ffmpegPerFrame(ffmpeg, cubeFile, frames, w, h, n);
+        const base = await ffmpegPerFrame(ffmpeg, null, frames, w, h, n);
+        const net = Math.max(withLut - base, 0.001);
+        rows.push({ size, content, case: 'ffmpeg lut3d tetrahedral (1 thread, net of rawvideo I/O)', ms: net });
+        rows.push({ size, content, case: 'ffmpeg rawvideo in -> null (I/O baseline subtracted above)', ms: base });
+        ratios[`${size} ${content}`] = net / lutNative;
+      }
+    }
+  }
+  const info = nativeInfo();
+  const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage: os.loadavg(), node: process.version, os: `${os.type()} ${os.release()}`, isa: info.isa, compiler: info.compiler, ffmpeg };
+  console.log(`calibration benchmark — ${machine.cpu}, ${machine.cores} cores (load ${machine.loadAverage.map((v) => v.toFixed(1)).join(' ')}), node ${machine.node}, isa ${machine.isa}; median of ${FRAMES} frames, one thread unless stated`);
+  console.log('| size | content | case | ms/frame |\n|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.size} | ${r.content} | ${r.case} | ${r.ms.toFixed(2)} |`);
+  for (const [k, v] of Object.entries(ratios)) console.log(`ffmpeg lut3d / native LUT, ${k}: ${v.toFixed(1)}x`);
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(path.join(OUT, 'calibration.json'), JSON.stringify({ date: new Date().toISOString(), machine, frames: FRAMES, rows, ffmpegOverNativeLut: ratios }, null, 2));
+  console.log(`wrote ${path.join(OUT, 'calibration.json')}`);
+}
+
+await main();

@@ -1,0 +1,120 @@
+// Full-gray LED calibration and 3D LUT kernel on interleaved RGB frames, in place.
+//
+// Per pixel (docs/CALIBRATION.md has the exact definition the TypeScript
+// reference follows):
+//   1. codes -> decode table per channel (input transfer; or, with no matrix,
+//      straight to LUT grid coordinates / output values);
+//   2. (matrix) gray-level position p = pos[max(code)] in [0, K-1]; hat weights
+//      w_j = max(0, 1 - |p - j|); v' = sum_j w_j * (M_j v) with the module's
+//      3x3 matrices; times the per-pixel gain (off + scale * q, u8/u16 planes);
+//      times the seam gain; clamped to [0, 1]; encoded by a table indexed by the
+//      float's bits (256 steps per octave from 2^-40, linear interpolation);
+//   3. (LUT) tetrahedral 3D LUT on grid coordinates;
+//   4. q = trunc(clamp(v, 0, 1) * maxOut + T(x, y)), T from a 64x64 dither
+//      threshold tile (0.5 everywhere: no dither), clamped to maxOut; in a
+//      16-bit frame with maxOut < 65535 scaled by int(q * 65535 / maxOut + 0.5).
+// Every ISA path performs the same float operations in the same order without
+// FMA, so the paths agree bit for bit.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "convert_kernels.h"
+#include "isa.h"
+
+namespace ledpipe {
+
+// Encode table: index = (bits(v) - bits(2^-40)) >> 15, 256 entries per octave up to 1.0.
+constexpr int32_t kEncodeLoBits = (127 - 40) << 23;
+constexpr int kEncodeShift = 15;
+constexpr int kEncodeSize = (40 << (23 - kEncodeShift)) + 1;  // 10241
+// Output depths up to 10 bits use a 4x finer table without interpolation (one lookup per sample):
+// index = (bits(v) - bits(2^-40)) >> 13, value at the bin's centre; error < 0.1 LSB at 10 bits.
+constexpr int kEncodeNearShift = 13;
+constexpr int kEncodeNearSize = (40 << (23 - kEncodeNearShift)) + 1;  // 40961
+
+// Dither tile: 64 rows of 128 floats (64 thresholds, repeated), so 8 lanes never wrap.
+constexpr int kDitherSize = 64;
+constexpr int kDitherStride = 128;
+
+enum CalibrationFlags : int {
+  kCalUseGain = 1,
+  kCalUseSeam = 2,
+  kCalSingleAnchor = 4,
+};
+
+struct CalibrationPlan {
+  int width = 0;
+  int height = 0;
+  SampleType sample = SampleType::kU8;
+  int out_bits = 8;
+  int in_codes = 256;
+  // Per channel decode tables (may share storage); in_codes floats each.
+  std::vector<float> decode_store;
+  const float* decode[3] = {nullptr, nullptr, nullptr};
+  // Matrix part.
+  bool has_matrix = false;
+  int anchors = 0;
+  std::vector<float> pos;  // in_codes
+  int mod_w = 1, mod_h = 1, mod_cols = 1, mod_rows = 1;
+  std::vector<float> matrices;  // [mod_rows][mod_cols][anchors][9]
+  int gain_type = 0;            // 0 none, 1 u8, 2 u16; planar R, G, B planes of width*height
+  std::vector<uint8_t> gain;
+  float gain_scale[3] = {0, 0, 0};
+  float gain_offset[3] = {1, 1, 1};
+  bool has_seam = false;
+  std::vector<float> seam_col;  // [mod_rows][width]
+  std::vector<float> seam_row;  // [height][mod_cols]
+  // Per channel (or shared): kEncodeSize (value, delta) pairs, so one 64-bit load fetches both.
+  std::vector<float> enc_store;
+  const float* enc_pair[3] = {nullptr, nullptr, nullptr};
+  // Nearest-value table (when non-empty, used instead of the pairs).
+  std::vector<float> enc_near_store;
+  const float* enc_near[3] = {nullptr, nullptr, nullptr};
+  float enc_zero[3] = {0, 0, 0};
+  // 3D LUT: planar R, G, B tables of n^3 output values in [0, 1], red index fastest.
+  int lut_size = 0;
+  std::vector<float> lut;
+  // Dither tiles by index (e.g. none / ordered / temporal), kDitherSize * kDitherStride each.
+  std::vector<std::vector<float>> dither;
+};
+
+struct CalibrationRow {
+  const CalibrationPlan* plan;
+  uint8_t* row;          // interleaved samples of this row
+  bool tail_safe;        // 32 bytes past each 8-pixel group are readable (not the frame's last bytes)
+  int y;
+  int flags;
+  const float* dither;   // 128 thresholds, already offset by the frame's x offset
+  float* buf;            // 4 * width floats of scratch: R, G, B, P
+};
+
+using CalibrationRowFn = void (*)(const CalibrationRow& a);
+
+void CalibrateRowScalar(const CalibrationRow& a);
+void CalibrateRowAvx2(const CalibrationRow& a);
+
+// Scalar phases over [x0, x1), used by the SIMD path for tails.
+void CalPhaseUnpackScalar(const CalibrationRow& a, int x0, int x1);
+void CalPhaseMatrixScalar(const CalibrationRow& a, int x0, int x1, int mc);
+void CalPhaseLutScalar(const CalibrationRow& a, int x0, int x1);
+void CalPhaseStoreScalar(const CalibrationRow& a, int x0, int x1);
+
+struct CalibrationJob {
+  std::shared_ptr<const CalibrationPlan> plan;
+  uint8_t* data = nullptr;
+  size_t bytes = 0;
+  int flags = 0;
+  int dither_index = 0;
+  int dither_x = 0;
+  int dither_y = 0;
+  int threads = 1;
+  Isa isa = Isa::kScalar;
+
+  void Run() const;
+};
+
+}  // namespace ledpipe

@@ -1,0 +1,215 @@
+/**
+ * The full-gray calibration stage: per-module matrices at gray-level anchors, per-pixel gains,
+ * seams, target transfer, optional 3D LUT, dithered quantisation, in place, in the native kernel
+ * off the JS thread (the double-precision reference when the addon is missing). A calibration file
+ * is watched: a changed file is validated and swapped between frames; a bad one is refused with a
+ * warning and the running calibration stays.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { Frame, PixelFormat } from '../pipeline/frame.js';
+import type { Logger } from '../pipeline/logger.js';
+import type { Stage } from '../pipeline/stage.js';
+import { applyNativeCalibration, applyNativeCalibrationAsync, createNativeCalibrationPlan, nativeCalibrationAvailable, type NativeCalibrationPlan } from '../native/calibration.js';
+import type { CubeLut } from './cube-lut.js';
+import { DITHER_TILE_INDEX, ditherTiles, temporalDitherOffset } from './dither-tiles.js';
+import { buildKernelPlan } from './fullgray-plan.js';
+import { applyReference, KERNEL_FLAG_GAIN, KERNEL_FLAG_SEAM, KERNEL_FLAG_SINGLE_ANCHOR } from './fullgray-reference.js';
+import { readLedcal, type Calibration, type DitherMode } from './ledcal-format.js';
+
+/**
+ * The degradation ladder, best first (measured in docs/CALIBRATION.md). 'single-anchor' applies each
+ * module's full-level matrix instead of interpolating between gray-level anchors (no per-pixel
+ * anchor lookup and one matrix product instead of one per spanned anchor): uniformity and seams
+ * stay corrected, the low-gray cast does not. 'module-only' also drops the per-pixel gain planes.
+ * Transfer curves, seams, LUT and dither stay on every rung.
+ */
+export const FULLGRAY_MODES = ['full', 'single-anchor', 'module-only'] as const;
+export type FullGrayMode = (typeof FULLGRAY_MODES)[number];
+const MODE_FLAGS: Record<FullGrayMode, number> = {
+  full: KERNEL_FLAG_GAIN | KERNEL_FLAG_SEAM,
+  'single-anchor': KERNEL_FLAG_GAIN | KERNEL_FLAG_SEAM | KERNEL_FLAG_SINGLE_ANCHOR,
+  'module-only': KERNEL_FLAG_SEAM | KERNEL_FLAG_SINGLE_ANCHOR,
+};
+
+export interface FullGrayStageOptions {
+  readonly width: number;
+  readonly height: number;
+  readonly format: PixelFormat;
+  /** The .ledcal file (watched for changes unless `watch` is false), or null for a LUT-only stage. */
+  readonly calibrationFile: string | null;
+  /** A LUT that replaces the calibration's own (--lut). */
+  readonly lut: CubeLut | null;
+  /** Output bit depth; default the file's (16 for a LUT-only rgb48le stage, 8 for rgb24). */
+  readonly bitDepth?: number;
+  /** Default the file's ('none' for a LUT-only stage). */
+  readonly dither?: DitherMode;
+  readonly log: Logger;
+  /** Watch the calibration file (default true). */
+  readonly watch?: boolean;
+  /** Quiet time after the last change event before reloading, ms (default 150). */
+  readonly debounceMs?: number;
+  /** Row bands on this many threads (default 1: the budget is one core). */
+  readonly threads?: number;
+  /** Use the native kernel when available (default true). */
+  readonly native?: boolean;
+}
+
+export class FullGrayStageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FullGrayStageError';
+  }
+}
+
+interface Active {
+  readonly calibration: Calibration | null;
+  readonly lut: CubeLut | null;
+  readonly outBits: number;
+  readonly dither: DitherMode;
+  readonly native: NativeCalibrationPlan | null;
+}
+
+export interface FullGrayReloadStats {
+  reloads: number;
+  rejected: number;
+  lastError: string | null;
+}
+
+export class FullGrayStage implements Stage {
+  readonly name = 'calibration';
+  readonly modes: readonly string[];
+  readonly reloadStats: FullGrayReloadStats = { reloads: 0, rejected: 0, lastError: null };
+  private mode = 0;
+  private frames = 0;
+  private watcher: FSWatcher | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private reloading: Promise<boolean> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly o: FullGrayStageOptions,
+    private active: Active,
+    private readonly useNative: boolean,
+  ) {
+    this.modes = o.calibrationFile ? FULLGRAY_MODES : ['lut'];
+  }
+
+  static async create(o: FullGrayStageOptions): Promise<FullGrayStage> {
+    if (!o.calibrationFile && !o.lut) throw new FullGrayStageError('the calibration stage needs a calibration file or a LUT');
+    const useNative = (o.native ?? true) && nativeCalibrationAvailable();
+    const cal = o.calibrationFile ? await readLedcal(o.calibrationFile) : null;
+    const stage = new FullGrayStage(o, FullGrayStage.prepare(o, cal, useNative), useNative);
+    if (!useNative) o.log.warn('calibration: the native kernel is not available; using the TypeScript reference (slow)');
+    if (o.calibrationFile && (o.watch ?? true)) stage.startWatching(o.calibrationFile);
+    return stage;
+  }
+
+  /** Validates a calibration against the stream and builds its tables (throws with the reason). */
+  private static prepare(o: FullGrayStageOptions, cal: Calibration | null, useNative: boolean): Active {
+    const maxBits = o.format === 'rgb24' ? 8 : 16;
+    const outBits = o.bitDepth ?? Math.min(cal?.output.bitDepth ?? maxBits, maxBits);
+    if (outBits > maxBits) throw new FullGrayStageError(`bit depth ${outBits} needs a 16-bit stream (rgb48le); this one is ${o.format}`);
+    const lut = o.lut ?? cal?.lut?.cube ?? null;
+    const dither = o.dither ?? cal?.output.dither ?? 'none';
+    if (cal && (cal.width !== o.width || cal.height !== o.height)) {
+      throw new FullGrayStageError(`the calibration is for a ${cal.width}x${cal.height} wall but the stream is ${o.width}x${o.height}`);
+    }
+    let native: NativeCalibrationPlan | null = null;
+    if (useNative) native = createNativeCalibrationPlan(buildKernelPlan({ width: o.width, height: o.height, format: o.format, outBits, calibration: cal, lut }));
+    return { calibration: cal, lut, outBits, dither, native };
+  }
+
+  setMode(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.modes.length) throw new RangeError(`mode index ${index} out of range 0..${this.modes.length - 1}`);
+    this.mode = index;
+  }
+
+  /** The calibration running now (null for a LUT-only stage). */
+  get calibration(): Calibration | null {
+    return this.active.calibration;
+  }
+
+  async process(frame: Frame): Promise<Frame> {
+    const a = this.active; // one calibration for the whole frame, whatever a reload does meanwhile
+    const flags = this.modes === FULLGRAY_MODES ? MODE_FLAGS[FULLGRAY_MODES[this.mode]!] : 0;
+    const ditherIndex = DITHER_TILE_INDEX[a.dither];
+    const off = a.dither === 'temporal' ? temporalDitherOffset(this.frames) : { x: 0, y: 0 };
+    this.frames++;
+    if (a.native) {
+      await applyNativeCalibrationAsync({ plan: a.native, width: frame.width, height: frame.height, format: frame.format, data: frame.data, flags, ditherIndex, ditherX: off.x, ditherY: off.y, threads: this.o.threads ?? 1 });
+    } else {
+      applyReference({ calibration: a.calibration, lut: a.lut, format: frame.format, width: frame.width, height: frame.height, outBits: a.outBits, flags, dither: ditherTiles()[ditherIndex]!, ditherX: off.x, ditherY: off.y }, frame.data);
+    }
+    return frame;
+  }
+
+  /** Synchronous variant for benchmarks and tests (same result as process). */
+  processSync(frame: Frame): Frame {
+    const a = this.active;
+    if (!a.native) throw new FullGrayStageError('processSync needs the native kernel');
+    const flags = this.modes === FULLGRAY_MODES ? MODE_FLAGS[FULLGRAY_MODES[this.mode]!] : 0;
+    const off = a.dither === 'temporal' ? temporalDitherOffset(this.frames) : { x: 0, y: 0 };
+    this.frames++;
+    applyNativeCalibration({ plan: a.native, width: frame.width, height: frame.height, format: frame.format, data: frame.data, flags, ditherIndex: DITHER_TILE_INDEX[a.dither], ditherX: off.x, ditherY: off.y, threads: this.o.threads ?? 1 });
+    return frame;
+  }
+
+  /**
+   * Reads the calibration file again; on success the next frame uses it. On failure the running
+   * calibration stays and the reason is logged. Resolves true when swapped.
+   */
+  reload(): Promise<boolean> {
+    // Coalesce: a reload in flight is followed by one more, so the last change always lands.
+    const run = async (): Promise<boolean> => {
+      const file = this.o.calibrationFile!;
+      try {
+        const cal = await readLedcal(file);
+        const next = FullGrayStage.prepare(this.o, cal, this.useNative);
+        if (this.closed) return false;
+        this.active = next;
+        this.reloadStats.reloads++;
+        this.o.log.info(`calibration: reloaded ${file}`);
+        return true;
+      } catch (err) {
+        this.reloadStats.rejected++;
+        this.reloadStats.lastError = (err as Error).message;
+        this.o.log.warn(`calibration: ${file} was not loaded, keeping the previous calibration: ${(err as Error).message}`);
+        return false;
+      }
+    };
+    const chained = (this.reloading ?? Promise.resolve(false)).then(run, run);
+    this.reloading = chained;
+    return chained;
+  }
+
+  private startWatching(file: string): void {
+    // Watch the folder: an atomic writer renames a new file over the old one, which ends a watch on the file itself.
+    const name = basename(file);
+    try {
+      this.watcher = watch(dirname(file), { persistent: false }, (_event, changed) => {
+        if (changed !== null && changed !== name) return;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          void this.reload();
+        }, this.o.debounceMs ?? 150);
+      });
+      this.watcher.on('error', (err) => this.o.log.warn(`calibration: stopped watching ${file}: ${err.message}`));
+    } catch (err) {
+      this.o.log.warn(`calibration: cannot watch ${file} for changes: ${(err as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.watcher?.close();
+    this.watcher = null;
+    await this.reloading?.catch(() => undefined);
+  }
+}
+
+export function createFullGrayStage(o: FullGrayStageOptions): Promise<FullGrayStage> {
+  return FullGrayStage.create(o);
+}

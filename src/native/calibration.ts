@@ -1,0 +1,100 @@
+/**
+ * Typed wrappers of the native full-gray calibration / 3D LUT kernel (native/calibration*.cc).
+ * A plan holds copies of every table (built by src/calibration/fullgray-plan.ts); apply runs it in
+ * place on an interleaved frame, synchronously or on the libuv pool.
+ */
+import type { KernelPlan } from '../calibration/fullgray-plan.js';
+import { frameBytes } from '../pipeline/frame.js';
+import { nativeBinding, NativeUnavailableError } from './load.js';
+import { checkBytes, checkDimension } from './validate.js';
+
+/** Opaque native plan (a napi External). */
+export interface NativeCalibrationPlan {
+  readonly __calibrationPlan: unique symbol;
+}
+
+interface CalibrationBinding {
+  calibrationCreate(options: Record<string, unknown>): NativeCalibrationPlan;
+  calibrationApply<T extends ArrayBufferView>(plan: NativeCalibrationPlan, data: T, flags: number, ditherIndex: number, ditherX: number, ditherY: number, threads: number): T;
+  calibrationApplyAsync<T extends ArrayBufferView>(plan: NativeCalibrationPlan, data: T, flags: number, ditherIndex: number, ditherX: number, ditherY: number, threads: number): Promise<T>;
+}
+
+function binding(): CalibrationBinding {
+  const b = nativeBinding() as unknown as Partial<CalibrationBinding>;
+  if (typeof b.calibrationCreate !== 'function') throw new NativeUnavailableError('this build of the addon has no calibration kernel (rebuild it)');
+  return b as CalibrationBinding;
+}
+
+/** True when the loaded addon has the calibration kernel. */
+export function nativeCalibrationAvailable(): boolean {
+  try {
+    binding();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Copies the plan's tables into a native plan. */
+export function createNativeCalibrationPlan(plan: KernelPlan): NativeCalibrationPlan {
+  const m = plan.matrix;
+  const opts: Record<string, unknown> = {
+    width: plan.width,
+    height: plan.height,
+    format: plan.format,
+    outBits: plan.outBits,
+    decode: plan.decode,
+    dither: plan.dither,
+  };
+  if (m) {
+    Object.assign(opts, {
+      anchors: m.anchors,
+      moduleWidth: m.moduleWidth,
+      moduleHeight: m.moduleHeight,
+      pos: m.pos,
+      matrices: m.matrices,
+      gain: m.gain,
+      gainScale: m.gainScale,
+      gainOffset: m.gainOffset,
+      seamCol: m.seamCol,
+      seamRow: m.seamRow,
+      encodeValues: m.encodeValues,
+      encodeDeltas: m.encodeDeltas,
+      encodeZero: m.encodeZero,
+      encodeNearest: m.encodeNearest,
+    });
+  }
+  if (plan.lut) Object.assign(opts, { lut: plan.lut, lutSize: plan.lutSize });
+  return binding().calibrationCreate(opts) as NativeCalibrationPlan;
+}
+
+export interface ApplyCalibrationOptions<T extends ArrayBufferView> {
+  readonly plan: NativeCalibrationPlan;
+  readonly width: number;
+  readonly height: number;
+  readonly format: 'rgb24' | 'rgb48le';
+  /** The frame, processed in place. */
+  readonly data: T;
+  /** KERNEL_FLAG_* bits (fullgray-reference.ts). */
+  readonly flags: number;
+  /** Index into the plan's dither tiles, and the frame's offset into the tile (0..63). */
+  readonly ditherIndex: number;
+  readonly ditherX?: number;
+  readonly ditherY?: number;
+  /** Row bands run on this many threads (default 1). */
+  readonly threads?: number;
+}
+
+function args<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): [NativeCalibrationPlan, T, number, number, number, number, number] {
+  checkBytes('data', o.data, frameBytes(checkDimension('width', o.width), checkDimension('height', o.height), o.format));
+  return [o.plan, o.data, o.flags, o.ditherIndex, o.ditherX ?? 0, o.ditherY ?? 0, o.threads ?? 1];
+}
+
+export function applyNativeCalibration<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): T {
+  return binding().calibrationApply(...args(o));
+}
+
+/** Runs on the libuv pool; leave `data` alone until it settles. The plan stays alive for the job. */
+export function applyNativeCalibrationAsync<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): Promise<T> {
+  return binding().calibrationApplyAsync(...args(o));
+}

@@ -326,6 +326,8 @@ export function srStageFactory(options: SrStageFactoryOptions = {}): StageFactor
           return `cannot run: ${err instanceof Error ? err.message : String(err)}`;
         }
       }
+      // Changing the frame size is never a default: a filter with no flags passes the picture through.
+      if (flags.model === undefined && flags.scale === undefined) return 'needs --model ID|PATH or --scale 1|2|4 (or a --profile that picks a model)';
       if (flags.model === undefined) {
         const registry = options.registry ?? defaultModelRegistry();
         const scale = (flags.scale ?? 2) as ModelScale;

@@ -31,7 +31,9 @@ describe.skipIf(!nativeAvailable)(`srStageFactory: the 'sr' entry of the stage r
 
   it('unavailableReason: null when it can run, else why (phrased after "stage \'sr\' ")', () => {
     const f = srStageFactory({ registry });
-    expect(f.unavailableReason({})).toBeNull(); // the x2 default exists
+    // No flags: never a default (a filter with no flags passes the picture through).
+    expect(f.unavailableReason({})).toMatch(/^needs --model ID\|PATH or --scale 1\|2\|4/);
+    expect(f.unavailableReason({ scale: '2' })).toBeNull(); // the x2 default exists
     expect(f.unavailableReason({ model: 'anything' })).toBeNull();
     expect(f.unavailableReason({ scale: '1' })).toMatch(/^needs --model ID\|PATH: no x1 model in /);
     expect(f.unavailableReason({ scale: '3' })).toBe("has a bad flag: --scale: expected 1, 2 or 4, got '3'");

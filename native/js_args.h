@@ -23,11 +23,20 @@ inline ByteView ViewArg(const Napi::CallbackInfo& info, size_t i, const char* na
   if (!v.IsTypedArray()) {
     throw Napi::TypeError::New(info.Env(), std::string("Expected a Buffer or TypedArray for ") + name);
   }
-  const Napi::TypedArray ta = v.As<Napi::TypedArray>();
+  // napi_get_typedarray_info, not TypedArray::ArrayBuffer(): frames from the threaded reader live in
+  // a SharedArrayBuffer, which napi_get_arraybuffer_info rejects ("Invalid argument").
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_value backing;
+  size_t offset = 0;
+  if (napi_get_typedarray_info(info.Env(), v, &type, &length, &data, &backing, &offset) != napi_ok) {
+    throw Napi::TypeError::New(info.Env(), std::string("Cannot read the memory of ") + name);
+  }
   ByteView out;
-  out.data = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
-  out.bytes = ta.ByteLength();
-  out.type = ta.TypedArrayType();
+  out.data = static_cast<uint8_t*>(data);
+  out.bytes = length * v.As<Napi::TypedArray>().ElementSize();
+  out.type = type;
   return out;
 }
 

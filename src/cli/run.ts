@@ -78,6 +78,7 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
       explicit: o.stageFlags,
       declaredFlags: new Set(stageFlags().map((f) => f.name)),
       onOverrunGiven: o.onOverrunGiven ? formatOverrunPolicySpec(o.onOverrun) : null,
+      streamBits: info.format === 'rgb24' ? 8 : 16,
     });
     log.info(formatDecision(applied.decision).trimEnd());
     stageFlagValues = applied.flags;

@@ -32,6 +32,8 @@ export function applyProfile(input: {
   stageTimes: StageTimeTable;
   explicit: StageFlagValues;
   declaredFlags: ReadonlySet<string>;
+  /** Bits per channel of the stream the stages see (8 for rgb24, 16 for rgb48le). */
+  streamBits: 8 | 16;
   /** The user's --on-overrun, in flag syntax, or null when not given. */
   onOverrunGiven: string | null;
 }): AppliedProfile {
@@ -41,7 +43,15 @@ export function applyProfile(input: {
     if (v !== undefined) overrides[setting] = { value: setting === 'scale' || setting === 'bitDepth' ? Number(v) : v, flag: `--${flag}` };
   }
   if (input.onOverrunGiven !== null) overrides.onOverrun = { value: input.onOverrunGiven, flag: '--on-overrun' };
-  const decision = resolveProfile({ profile: input.profile, content: input.content, fps: input.fps, models: input.models, stageTimes: input.stageTimes, overrides });
+  let decision = resolveProfile({ profile: input.profile, content: input.content, fps: input.fps, models: input.models, stageTimes: input.stageTimes, overrides });
+  if (decision.settings.bitDepth > input.streamBits && overrides.bitDepth === undefined) {
+    // Output depth cannot exceed the stream's; say how to get the panel's full depth.
+    decision = {
+      ...decision,
+      settings: { ...decision.settings, bitDepth: input.streamBits },
+      reasons: { ...decision.reasons, bitDepth: `${decision.reasons.bitDepth}; capped at ${input.streamBits} bits by this ${input.streamBits}-bit stream (--pix-fmt rgb48le keeps ${decision.settings.bitDepth})` },
+    };
+  }
   const flags: Record<string, string | boolean | undefined> = { ...input.explicit };
   for (const [setting, flag] of Object.entries(SETTING_FLAGS) as Array<[keyof Settings, string]>) {
     if (flags[flag] !== undefined || !input.declaredFlags.has(flag)) continue;

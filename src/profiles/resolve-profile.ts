@@ -107,7 +107,7 @@ export function resolveProfile(input: ResolveInput): Decision {
   if (!pick.chosen && scale === 4) {
     const x2 = pickAt(2);
     if (x2.chosen) {
-      warnings.push(`no x4 model fits ${limit.toFixed(1)} ms at ${content.width}x${content.height}; using x2 AI + Lanczos for the rest`);
+      warnings.push(`no x4 model fits ${limit.toFixed(1)} ms at ${content.width}x${content.height}; using x2: the output is x2, the rest of the enlargement is left to the processor's scaler`);
       scale = 2;
       pick = x2;
     }

@@ -116,3 +116,16 @@ describe.skipIf(!nativeAvailable)(`native conversion: interleaved <-> planar${sk
     );
   });
 });
+
+describe.skipIf(!nativeAvailable)('shared-memory frames', () => {
+  it('kernels accept Buffers over a SharedArrayBuffer (the threaded reader’s frame slots)', async () => {
+    const src = Buffer.from(new SharedArrayBuffer(4 * 2 * 3));
+    for (let i = 0; i < src.length; i++) src[i] = i * 10;
+    const dst = toPlanar({ src, width: 4, height: 2, format: 'rgb24', dst: new Float32Array(planarLength(4, 2)) });
+    expect(dst[0]).toBeCloseTo(0, 6);
+    expect(dst[1]).toBeCloseTo(30 / 255, 6);
+    const back = Buffer.from(new SharedArrayBuffer(src.length));
+    toInterleaved({ src: dst, width: 4, height: 2, format: 'rgb24', dst: back });
+    expect(back.equals(src)).toBe(true);
+  });
+});

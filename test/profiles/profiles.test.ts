@@ -41,7 +41,7 @@ describe('screen profiles', () => {
     expect(d.reasons.model).toMatch(/too slow/);
     const small = resolveProfile({ profile: rental, content: { width: 960, height: 384 }, fps: 60, models: MODELS, stageTimes: new Map() });
     expect(small.reasons.scale).toMatch(/x4\.00 enlargement → x4/);
-    // The x4 model needs 256 ms here: x2 AI (6.4 ms) and Lanczos for the rest, with a warning.
+    // The x4 model needs 256 ms here: x2 (6.4 ms) instead, with a warning.
     expect(small.settings.scale).toBe(2);
     expect(small.settings.model).toBe('x2-realtime');
     expect(small.warnings.join()).toMatch(/no x4 model fits/);

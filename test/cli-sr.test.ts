@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nativeStatus } from '../src/native/index.js';
+import { makeClip, runCli, tmpDir } from './helpers.js';
+
+// The shipped x2 student through the real CLI: frames come from the threaded reader (shared memory).
+describe.skipIf(!nativeStatus().available)('--scale 2: the SR stage in the CLI', () => {
+  let dir: string;
+  let clip: string;
+  beforeAll(() => {
+    dir = tmpDir();
+    clip = makeClip(path.join(dir, 'clip.mkv'), 'testsrc2=size=64x36:rate=25', 3, ['-c:v', 'ffv1']);
+  });
+
+  it.each(['rgb24', 'rgb48le'] as const)('doubles the frame size (%s) and reports the rung per frame', async (pixFmt) => {
+    const stats = path.join(dir, `sr-${pixFmt}.jsonl`);
+    const r = await runCli(['-i', clip, '--scale', '2', '--pix-fmt', pixFmt, '--backend', 'onnxruntime', '--output-format', 'raw', '--stats', stats]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.length).toBe(3 * 128 * 72 * (pixFmt === 'rgb24' ? 3 : 6));
+    const summary = JSON.parse(fs.readFileSync(stats, 'utf8').trim().split('\n').at(-1)!) as { stages: Record<string, { frames: number; mode: string }> };
+    expect(summary.stages.sr).toMatchObject({ frames: 3, mode: 'realtime' });
+  });
+});

@@ -22,6 +22,7 @@
         "native/calibration_scalar.cc",
         "native/calibration_avx2.cc",
         "native/calibration_binding.cc",
+        "native/calibration_avx512.cc",
         "native/thermal.cc",
         "native/thermal_scalar.cc",
         "native/thermal_avx2.cc",

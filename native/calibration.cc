@@ -2,13 +2,23 @@
 // calling thread takes the first band), one row kernel per ISA path.
 #include "calibration.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <thread>
 
 namespace ledpipe {
 namespace {
 
 CalibrationRowFn RowKernelFor(Isa isa) {
-  return isa == Isa::kScalar ? CalibrateRowScalar : CalibrateRowAvx2;
+  switch (isa) {
+    case Isa::kScalar:
+      return CalibrateRowScalar;
+    case Isa::kAvx2:
+      return CalibrateRowAvx2;
+    default:
+      return CalibrateRowAvx512;
+  }
 }
 
 void RunBand(const CalibrationJob& job, int y0, int y1) {
@@ -32,7 +42,147 @@ void RunBand(const CalibrationJob& job, int y0, int y1) {
   }
 }
 
+float FromBits(uint32_t b) {
+  float v;
+  std::memcpy(&v, &b, 4);
+  return v;
+}
+
+uint32_t ToBits(float v) {
+  uint32_t b;
+  std::memcpy(&b, &v, 4);
+  return b;
+}
+
+// The exact encode at v (the pair table's interpolation, in double; below 2^-40 the zero value).
+double PairValue(const float* pairs, float zero_value, double v) {
+  if (v < 0x1p-40) return zero_value;
+  const float vf = static_cast<float>(v);
+  const uint32_t b = ToBits(vf) - static_cast<uint32_t>(kEncodeLoBits);
+  const uint32_t idx = b >> kEncodeShift;
+  const double frac = static_cast<double>(b & ((1u << kEncodeShift) - 1)) / (1 << kEncodeShift);
+  return static_cast<double>(pairs[2 * idx]) + static_cast<double>(pairs[2 * idx + 1]) * frac;
+}
+
+// Least-squares quartic in t of segment s: s >= 1 the octave [2^(s-32), 2^(s-31)) with t = v 2^(32-s) - 1
+// in [0, 1] (the pair table's exact grid values); s = 0 everything below 2^-31, t = v 2^32 - 1 in [-1, 1).
+void FitSegment(const float* pairs, float zero_value, int s, float* coef /* [k * 32 + s] */) {
+  constexpr int D = kEncodePolyDegree + 1;
+  double ata[D][D] = {}, atb[D] = {};
+  for (int i = 0; i <= 256; ++i) {
+    double t, y;
+    if (s > 0) {
+      t = i / 256.0;
+      y = pairs[2 * ((s + 40 - kEncodePolyOctaves) * 256 + i)];  // pair table: 256 entries per octave from 2^-40
+    } else {
+      t = -1.0 + i / 128.0;
+      y = PairValue(pairs, zero_value, std::ldexp(t + 1.0, -kEncodePolyOctaves));
+    }
+    double pw[D];
+    pw[0] = 1;
+    for (int k = 1; k < D; ++k) pw[k] = pw[k - 1] * t;
+    for (int r = 0; r < D; ++r) {
+      atb[r] += pw[r] * y;
+      for (int c = 0; c < D; ++c) ata[r][c] += pw[r] * pw[c];
+    }
+  }
+  for (int c = 0; c < D; ++c) {  // Gauss-Jordan with partial pivoting
+    int piv = c;
+    for (int r = c + 1; r < D; ++r) {
+      if (std::fabs(ata[r][c]) > std::fabs(ata[piv][c])) piv = r;
+    }
+    for (int k = 0; k < D; ++k) std::swap(ata[c][k], ata[piv][k]);
+    std::swap(atb[c], atb[piv]);
+    for (int r = 0; r < D; ++r) {
+      if (r == c) continue;
+      const double f = ata[r][c] / ata[c][c];
+      for (int k = 0; k < D; ++k) ata[r][k] -= f * ata[c][k];
+      atb[r] -= f * atb[c];
+    }
+  }
+  for (int k = 0; k < D; ++k) coef[k * kEncodePolyOctaves + s] = static_cast<float>(atb[k] / ata[k][k]);
+}
+
 }  // namespace
+
+float EncodePolyScalar(const float* coef, float v) {
+  const uint32_t cb = (ToBits(v) & ~uint32_t{0x1FFF}) | 0x1000u;
+  float vc = FromBits(cb);
+  vc = vc < 1.0f ? vc : 1.0f;
+  int s = static_cast<int>(ToBits(vc) >> 23) - (127 - kEncodePolyOctaves);
+  s = s < kEncodePolyOctaves - 1 ? s : kEncodePolyOctaves - 1;
+  s = s > 0 ? s : 0;
+  const float scale = FromBits(static_cast<uint32_t>(127 + kEncodePolyOctaves - s) << 23);
+  const float t = vc * scale - 1.0f;
+  float r = coef[kEncodePolyDegree * kEncodePolyOctaves + s];
+  for (int k = kEncodePolyDegree - 1; k >= 0; --k) r = r * t + coef[k * kEncodePolyOctaves + s];
+  return r;
+}
+
+void FinalizeCalibrationPlan(CalibrationPlan& p) {
+  p.byte_planes.clear();
+  p.mats_t.clear();
+  if (p.sample == SampleType::kU8) {
+    const float* tabs[4] = {p.decode[0], p.decode[1], p.decode[2], p.has_matrix ? p.pos.data() : p.decode[0]};
+    p.byte_planes.resize(4 * 4 * 256);
+    for (int t = 0; t < 4; ++t) {
+      for (int c = 0; c < 256; ++c) {
+        uint32_t bits;
+        std::memcpy(&bits, tabs[t] + c, 4);
+        for (int j = 0; j < 4; ++j) p.byte_planes[(t * 4 + j) * 256 + c] = static_cast<uint8_t>(bits >> (8 * j));
+      }
+    }
+  }
+  if (p.has_matrix && p.anchors <= 16) {
+    const size_t mods = static_cast<size_t>(p.mod_rows) * p.mod_cols;
+    p.mats_t.assign(mods * 9 * 16, 0.0f);
+    for (size_t m = 0; m < mods; ++m) {
+      for (int k = 0; k < p.anchors; ++k) {
+        for (int e = 0; e < 9; ++e) p.mats_t[(m * 9 + e) * 16 + k] = p.matrices[(m * p.anchors + k) * 9 + e];
+      }
+    }
+  }
+  FitEncodePoly(p);
+}
+
+// Fits E(v) per channel; keeps it (rewriting the nearest tables) only when every channel is within
+// kEncodePolyTol output codes of the exact table over all its entries.
+void FitEncodePoly(CalibrationPlan& p) {
+  p.enc_poly = false;
+  p.enc_poly_coef.clear();
+  if (!p.has_matrix || p.enc_near_store.empty() || p.out_bits > 8) return;
+  constexpr int P = kEncodePolyOctaves * (kEncodePolyDegree + 1);
+  std::vector<float> coef(3 * P);
+  const float max_out = static_cast<float>((1 << p.out_bits) - 1);
+  float worst = 0.0f;
+  for (int c = 0; c < 3; ++c) {
+    float* cc = coef.data() + c * P;
+    for (int s = 0; s < kEncodePolyOctaves; ++s) FitSegment(p.enc_pair[c], p.enc_zero[c], s, cc);
+    float range = 0.0f;
+    for (int i = 0; i < kEncodeNearSize; ++i) range = std::max(range, std::fabs(p.enc_near[c][i]));
+    const float tol_unit = (range > 1.0f ? range : 1.0f) / max_out;
+    for (int i = 0; i < kEncodeNearSize; ++i) {
+      const uint32_t b = static_cast<uint32_t>(kEncodeLoBits) + (static_cast<uint32_t>(i) << kEncodeNearShift) +
+                         (i + 1 < kEncodeNearSize ? (1u << (kEncodeNearShift - 1)) : 0u);
+      const float e = EncodePolyScalar(cc, FromBits(b));
+      const float err = std::fabs(e - p.enc_near[c][i]) / tol_unit;
+      if (!(err <= kEncodePolyTol)) return;
+      worst = std::max(worst, err);
+    }
+  }
+  // Rewrite the tables (shared storage is rewritten once per channel, with the same values).
+  for (int c = 0; c < 3; ++c) {
+    float* t = p.enc_near_store.data() + (p.enc_near[c] - p.enc_near_store.data());
+    for (int i = 0; i < kEncodeNearSize; ++i) {
+      const uint32_t b = static_cast<uint32_t>(kEncodeLoBits) + (static_cast<uint32_t>(i) << kEncodeNearShift) +
+                         (i + 1 < kEncodeNearSize ? (1u << (kEncodeNearShift - 1)) : 0u);
+      t[i] = EncodePolyScalar(coef.data() + c * P, FromBits(b));
+    }
+  }
+  p.enc_poly_coef = std::move(coef);
+  p.enc_poly_err = worst;
+  p.enc_poly = true;
+}
 
 void CalibrationJob::Run() const {
   const int h = plan->height;

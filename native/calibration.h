@@ -80,7 +80,32 @@ struct CalibrationPlan {
   std::vector<float> lut;
   // Dither tiles by index (e.g. none / ordered / temporal), kDitherSize * kDitherStride each.
   std::vector<std::vector<float>> dither;
+  // Derived by FinalizeCalibrationPlan (SIMD layouts of the tables above, same values):
+  // rgb24: decode R, G, B and pos as byte planes, [table][byte 0..3][code 0..255] (AVX-512 VBMI
+  // in-register lookups instead of gathers).
+  std::vector<uint8_t> byte_planes;
+  // anchors <= 16: module matrices transposed to [module][element 0..8][anchor 0..15] (zero padded),
+  // so one register holds an element at every anchor and a lane permute picks a pixel's anchor.
+  std::vector<float> mats_t;
+  // Output depths <= 8 with a nearest-value encode table: a quartic E(v) per segment fitted to the
+  // table (segments 1..31: the octaves from 2^-31 to 1; segment 0: [0, 2^-31) linearly),
+  // coefficients [channel][k 0..4][segment].
+  // When it fits within kEncodePolyTol, the table entries are replaced by E(bin centre), so the
+  // scalar and AVX2 lookups return exactly what the AVX-512 path computes in registers.
+  bool enc_poly = false;
+  std::vector<float> enc_poly_coef;
+  float enc_poly_err = 0.0f;  // largest |E - exact| over the table, in output codes
 };
+
+constexpr int kEncodePolyOctaves = 32;
+constexpr int kEncodePolyDegree = 4;
+constexpr float kEncodePolyTol = 0.02f;  // output codes (the nearest table itself: < 0.025 at 8 bits)
+
+// Builds the derived layouts once the plan's tables are filled.
+void FinalizeCalibrationPlan(CalibrationPlan& p);
+void FitEncodePoly(CalibrationPlan& p);
+// E(v) for v in [2^-40, 1] (coef of one channel): v's nearest-table bin centre, then the quartic.
+float EncodePolyScalar(const float* coef, float v);
 
 struct CalibrationRow {
   const CalibrationPlan* plan;
@@ -96,6 +121,7 @@ using CalibrationRowFn = void (*)(const CalibrationRow& a);
 
 void CalibrateRowScalar(const CalibrationRow& a);
 void CalibrateRowAvx2(const CalibrationRow& a);
+void CalibrateRowAvx512(const CalibrationRow& a);
 
 // Scalar phases over [x0, x1), used by the SIMD path for tails.
 void CalPhaseUnpackScalar(const CalibrationRow& a, int x0, int x1);

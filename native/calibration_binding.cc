@@ -160,6 +160,7 @@ Napi::Value Create(const Napi::CallbackInfo& info) {
     p.dither.push_back(ArrayField<float>(env, holder, "tile", napi_float32_array,
                                          static_cast<size_t>(kDitherSize) * kDitherStride));
   }
+  FinalizeCalibrationPlan(p);
   return Napi::External<PlanPtr>::New(env, new PlanPtr(plan), Finalize);
 }
 
@@ -193,6 +194,21 @@ Napi::Value ApplyAsync(const Napi::CallbackInfo& info) {
   return AsyncJob<CalibrationJob>::Start(info.Env(), job, {info[1]}, info[1]);
 }
 
+// What FinalizeCalibrationPlan derived (tests, benchmarks): whether the AVX-512 path computes the
+// encode in registers (and the fit's largest error in output codes), VBMI decode, anchor permutes.
+Napi::Value PlanInfo(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  if (!info[0].IsExternal()) throw Napi::TypeError::New(env, "Expected a calibration plan");
+  const CalibrationPlan& p = **info[0].As<Napi::External<PlanPtr>>().Data();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("encodePoly", p.enc_poly);
+  o.Set("encodePolyError", static_cast<double>(p.enc_poly_err));
+  o.Set("encodePolyTolerance", static_cast<double>(kEncodePolyTol));
+  o.Set("bytePlaneDecode", !p.byte_planes.empty());
+  o.Set("anchorPermute", !p.mats_t.empty());
+  return o;
+}
+
 Napi::Value Constants(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("encodeLoBits", kEncodeLoBits);
@@ -211,6 +227,7 @@ void RegisterCalibration(Napi::Env env, Napi::Object exports) {
   exports.Set("calibrationCreate", Napi::Function::New(env, Create, "calibrationCreate"));
   exports.Set("calibrationApply", Napi::Function::New(env, Apply, "calibrationApply"));
   exports.Set("calibrationApplyAsync", Napi::Function::New(env, ApplyAsync, "calibrationApplyAsync"));
+  exports.Set("calibrationPlanInfo", Napi::Function::New(env, PlanInfo, "calibrationPlanInfo"));
   exports.Set("calibrationConstants", Napi::Function::New(env, Constants, "calibrationConstants"));
 }
 

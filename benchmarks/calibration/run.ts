@@ -1,8 +1,10 @@
 /**
- * Calibration stage benchmark: ms per frame at 1920x1080 and 3840x2160 (rgb24), one thread, for
- * each rung of the full-gray ladder (with and without a 33³ LUT), the LUT-only stage native vs the
- * TypeScript LutStage, and, in the same run on the same frames and .cube, ffmpeg's lut3d
- * (tetrahedral, one thread). Prints a table and writes bench-output/calibration.json.
+ * Calibration stage benchmark: ms per frame at 1920x1080 and 3840x2160 (rgb24; rgb48le with 16-bit
+ * output at 1080p), one thread, for each rung of the full-gray ladder (with and without a 33³ LUT)
+ * on every ISA path the CPU has (scalar at 1080p only), the LUT-only stage native vs the TypeScript
+ * LutStage, and, in the same run on the same frames and .cube, ffmpeg's lut3d (tetrahedral, one
+ * thread). Rows report the median and the minimum. Prints a table and writes
+ * bench-output/calibration.json.
  *
  *   node dist/benchmarks/calibration/run.js [--frames N] [--quick]
  */
@@ -13,14 +15,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SOLVE_ANCHORS } from '../../src/calibration/calibration-solve.js';
 import { writeCubeFile, type CubeLut } from '../../src/calibration/cube-lut.js';
-import { createFullGrayStage, FULLGRAY_MODES, type FullGrayStage } from '../../src/calibration/fullgray-stage.js';
+import { createFullGrayStage, type FullGrayStage } from '../../src/calibration/fullgray-stage.js';
 import { moduleGrid, writeLedcal, type Calibration } from '../../src/calibration/ledcal-format.js';
 import { lut3dFromFunction } from '../../src/calibration/lut-builders.js';
 import { createLutStage } from '../../src/calibration/lut-stage.js';
 import { PRIMARIES_BT709, WHITE_D65 } from '../../src/calibration/colour-spaces.js';
 import { locateFfmpeg } from '../../src/io/ffmpeg-locate.js';
-import { nativeInfo, nativeStatus } from '../../src/native/index.js';
-import type { Frame } from '../../src/pipeline/frame.js';
+import { nativeInfo, nativeStatus, setNativeIsa } from '../../src/native/index.js';
+import type { Frame, PixelFormat } from '../../src/pipeline/frame.js';
 import { silentLogger } from '../../src/pipeline/logger.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -96,18 +98,56 @@ function median(v: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function timeStage(process: (f: Frame) => Promise<Frame> | Frame, frames: Buffer[], w: number, h: number, n = FRAMES): Promise<number> {
+/** rgb48le frames of the same content (code * 257). */
+function to48(b: Buffer): Buffer {
+  const o = Buffer.alloc(2 * b.length);
+  for (let i = 0; i < b.length; i++) o.writeUInt16LE(b[i]! * 257, 2 * i);
+  return o;
+}
+
+let lastMin = 0;
+
+async function timeStage(process: (f: Frame) => Promise<Frame> | Frame, frames: Buffer[], w: number, h: number, n = FRAMES, format: PixelFormat = 'rgb24'): Promise<number> {
   const work = frames.map((f) => Buffer.from(f));
   const times: number[] = [];
   for (let i = 0; i < n + 2; i++) {
     const data = work[i % work.length]!;
     frames[i % frames.length]!.copy(data);
-    const f: Frame = { data, width: w, height: h, format: 'rgb24', seq: i, ptsMs: i * 40, release: () => undefined };
+    const f: Frame = { data, width: w, height: h, format, seq: i, ptsMs: i * 40, release: () => undefined };
     const t0 = performance.now();
     await process(f);
     if (i >= 2) times.push(performance.now() - t0);
   }
+  lastMin = Math.min(...times);
   return median(times);
+}
+
+/** Each rung on each ISA path, the paths interleaved frame by frame: median and minimum per path. */
+async function timeRungs(stage: FullGrayStage, frames: Buffer[], w: number, h: number, isas: readonly string[], format: PixelFormat): Promise<{ mode: string; isa: string; ms: number; min: number }[]> {
+  const out: { mode: string; isa: string; ms: number; min: number }[] = [];
+  const before = nativeInfo().isa;
+  try {
+    for (let m = 0; m < stage.modes.length; m++) {
+      stage.setMode(m);
+      const times: Record<string, number[]> = {};
+      const work = Buffer.from(frames[0]!);
+      for (let i = 0; i < FRAMES + 1; i++) {
+        for (const isa of isas) {
+          setNativeIsa(isa as 'scalar' | 'avx2' | 'avx512');
+          frames[i % frames.length]!.copy(work);
+          const f: Frame = { data: work, width: w, height: h, format, seq: i, ptsMs: i * 40, release: () => undefined };
+          const t0 = performance.now();
+          stage.processSync(f);
+          if (i >= 1) (times[isa] ??= []).push(performance.now() - t0);
+        }
+      }
+      for (const isa of isas) out.push({ mode: stage.modes[m]!, isa, ms: median(times[isa]!), min: Math.min(...times[isa]!) });
+    }
+  } finally {
+    setNativeIsa(before);
+  }
+  stage.setMode(0);
+  return out;
 }
 
 /** ffmpeg lut3d on the same frames: wall time of `lut3d` minus the same pipeline with `null`, per frame. */
@@ -129,10 +169,14 @@ interface Row {
   size: string;
   content: string;
   case: string;
+  /** ISA path of native rows (the default path where not stated). */
+  isa?: string;
   ms: number;
+  min?: number;
 }
 
 async function main(): Promise<void> {
+  const loadStart = os.loadavg();
   const status = nativeStatus();
   if (!status.available) {
     console.error(`calibration benchmark: the native addon is not available (${status.reason}); build it with node scripts/build-native.mjs`);
@@ -157,25 +201,33 @@ async function main(): Promise<void> {
     if (w === 1920) contents.push(['random', [randomFrame(w, h, 1), randomFrame(w, h, 2)]]);
     const file = path.join(tmp, `wall-${size}.ledcal`);
     await writeLedcal(file, wallCalibration(w, h));
+    const allIsas = nativeInfo().supportedIsas;
+    const isas = w === 1920 ? allIsas : allIsas.filter((i) => i !== 'scalar');
     for (const [content, frames] of contents) {
       for (const withLut of [false, true]) {
         const stage: FullGrayStage = await createFullGrayStage({ width: w, height: h, format: 'rgb24', calibrationFile: file, lut: withLut ? grade : null, log: silentLogger, watch: false });
-        for (let m = 0; m < FULLGRAY_MODES.length; m++) {
-          stage.setMode(m);
-          rows.push({ size, content, case: `calibration ${FULLGRAY_MODES[m]}${withLut ? ' + LUT 33³' : ''}`, ms: await timeStage((f) => stage.processSync(f), frames, w, h) });
+        for (const r of await timeRungs(stage, frames, w, h, isas, 'rgb24')) {
+          rows.push({ size, content, case: `calibration ${r.mode}${withLut ? ' + LUT 33³' : ''}`, isa: r.isa, ms: r.ms, min: r.min });
         }
-        stage.setMode(0);
-        if (!withLut) rows.push({ size, content, case: 'calibration full, async (libuv pool)', ms: await timeStage((f) => stage.process(f), frames, w, h) });
+        if (!withLut) rows.push({ size, content, case: 'calibration full, async (libuv pool)', ms: await timeStage((f) => stage.process(f), frames, w, h), min: lastMin });
         await stage.close();
         if (w === 3840 && !withLut) {
           const two = await createFullGrayStage({ width: w, height: h, format: 'rgb24', calibrationFile: file, lut: null, log: silentLogger, watch: false, threads: 2 });
-          rows.push({ size, content, case: 'calibration full, 2 threads', ms: await timeStage((f) => two.processSync(f), frames, w, h) });
+          rows.push({ size, content, case: 'calibration full, 2 threads', ms: await timeStage((f) => two.processSync(f), frames, w, h), min: lastMin });
           await two.close();
         }
       }
+      if (w === 1920 && content === 'gradient') {
+        // rgb48le in, 16-bit drive out (the calibrate-solve round trip's configuration).
+        const frames48 = frames.map(to48);
+        const deep = await createFullGrayStage({ width: w, height: h, format: 'rgb48le', calibrationFile: file, lut: null, bitDepth: 16, log: silentLogger, watch: false });
+        for (const r of await timeRungs(deep, frames48, w, h, isas, 'rgb48le')) rows.push({ size, content: 'gradient rgb48le', case: `calibration ${r.mode}, 16-bit out`, isa: r.isa, ms: r.ms, min: r.min });
+        await deep.close();
+      }
       const lutStage = await createFullGrayStage({ width: w, height: h, format: 'rgb24', calibrationFile: null, lut: grade, log: silentLogger, watch: false });
+      for (const r of await timeRungs(lutStage, frames, w, h, isas, 'rgb24')) rows.push({ size, content, case: 'LUT 33³ only, native', isa: r.isa, ms: r.ms, min: r.min });
       const lutNative = await timeStage((f) => lutStage.processSync(f), frames, w, h);
-      rows.push({ size, content, case: 'LUT 33³ only, native', ms: lutNative });
+      rows.push({ size, content, case: 'LUT 33³ only, native (default path, ratio base)', ms: lutNative, min: lastMin });
       await lutStage.close();
       const js = createLutStage({ lut: grade });
       const lutJs = await timeStage((f) => js.process(f), frames, w, h, Math.max(3, Math.floor(FRAMES / 3)));
@@ -193,12 +245,12 @@ async function main(): Promise<void> {
   }
   const info = nativeInfo();
   const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage: os.loadavg(), node: process.version, os: `${os.type()} ${os.release()}`, isa: info.isa, compiler: info.compiler, ffmpeg };
-  console.log(`calibration benchmark — ${machine.cpu}, ${machine.cores} cores (load ${machine.loadAverage.map((v) => v.toFixed(1)).join(' ')}), node ${machine.node}, isa ${machine.isa}; median of ${FRAMES} frames, one thread unless stated`);
-  console.log('| size | content | case | ms/frame |\n|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.size} | ${r.content} | ${r.case} | ${r.ms.toFixed(2)} |`);
+  console.log(`calibration benchmark — ${machine.cpu}, ${machine.cores} cores (load at start ${loadStart.map((v) => v.toFixed(1)).join(' ')}, at end ${machine.loadAverage.map((v) => v.toFixed(1)).join(' ')}), node ${machine.node}, default isa ${machine.isa}; median (min) of ${FRAMES} frames, one thread unless stated`);
+  console.log('| size | content | case | isa | ms/frame median | min |\n|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.size} | ${r.content} | ${r.case} | ${r.isa ?? ''} | ${r.ms.toFixed(2)} | ${r.min !== undefined ? r.min.toFixed(2) : ''} |`);
   for (const [k, v] of Object.entries(ratios)) console.log(`ffmpeg lut3d / native LUT, ${k}: ${v.toFixed(1)}x`);
   mkdirSync(OUT, { recursive: true });
-  writeFileSync(path.join(OUT, 'calibration.json'), JSON.stringify({ date: new Date().toISOString(), machine, frames: FRAMES, rows, ffmpegOverNativeLut: ratios }, null, 2));
+  writeFileSync(path.join(OUT, 'calibration.json'), JSON.stringify({ date: new Date().toISOString(), machine, loadStart, frames: FRAMES, rows, ffmpegOverNativeLut: ratios }, null, 2));
   console.log(`wrote ${path.join(OUT, 'calibration.json')}`);
 }
 

@@ -17,6 +17,20 @@ interface CalibrationBinding {
   calibrationCreate(options: Record<string, unknown>): NativeCalibrationPlan;
   calibrationApply<T extends ArrayBufferView>(plan: NativeCalibrationPlan, data: T, flags: number, ditherIndex: number, ditherX: number, ditherY: number, threads: number): T;
   calibrationApplyAsync<T extends ArrayBufferView>(plan: NativeCalibrationPlan, data: T, flags: number, ditherIndex: number, ditherX: number, ditherY: number, threads: number): Promise<T>;
+  calibrationPlanInfo?(plan: NativeCalibrationPlan): NativeCalibrationPlanInfo;
+}
+
+/** What the addon derived from a plan (docs/CALIBRATION.md, "Speed"). */
+export interface NativeCalibrationPlanInfo {
+  /** The AVX-512 path evaluates the output encode as a fitted per-octave quartic (the tables hold its values). */
+  readonly encodePoly: boolean;
+  /** The fit's largest difference from the exact encode over every table bin, in output codes. */
+  readonly encodePolyError: number;
+  readonly encodePolyTolerance: number;
+  /** rgb24: decode tables as byte planes (AVX-512 VBMI lookups without gathers). */
+  readonly bytePlaneDecode: boolean;
+  /** ≤ 16 anchors: per-pixel anchor matrices by lane permutes. */
+  readonly anchorPermute: boolean;
 }
 
 function binding(): CalibrationBinding {
@@ -66,6 +80,12 @@ export function createNativeCalibrationPlan(plan: KernelPlan): NativeCalibration
   }
   if (plan.lut) Object.assign(opts, { lut: plan.lut, lutSize: plan.lutSize });
   return binding().calibrationCreate(opts) as NativeCalibrationPlan;
+}
+
+/** The native plan's derived layouts; null when the addon predates calibrationPlanInfo. */
+export function nativeCalibrationPlanInfo(plan: NativeCalibrationPlan): NativeCalibrationPlanInfo | null {
+  const b = binding();
+  return b.calibrationPlanInfo ? b.calibrationPlanInfo(plan) : null;
 }
 
 export interface ApplyCalibrationOptions<T extends ArrayBufferView> {

@@ -27,6 +27,7 @@
         "native/thermal_scalar.cc",
         "native/thermal_avx2.cc",
         "native/thermal_binding.cc",
+        "native/thermal_avx512.cc",
         "native/openvino_api.cc",
         "native/openvino_session.cc",
         "native/openvino_binding.cc",

@@ -2,9 +2,11 @@
 // step. Decode and encode are gathers on the tables; the 3x3 product works in
 // sample order with the other two channels of each sample's pixel brought in by
 // lane permutes, so no deinterleave is needed. Same float operations in the
-// same order as thermal_scalar.cc, so the paths agree bit for bit.
+// same order as thermal_scalar.cc, so the paths agree bit for bit, except the
+// u8 encode where a scaled cubic fits (see thermal.h): no encode gathers.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "simd_target.h"
 #include "thermal.h"
@@ -83,6 +85,32 @@ LEDPIPE_TARGET_AVX2 inline __m256i Encode(__m256 v, const EncodeConsts& k, const
   return _mm256_cvttps_epi32(_mm256_add_ps(_mm256_add_ps(e0, _mm256_mul_ps(_mm256_sub_ps(e1, e0), f)), half));
 }
 
+// u8 output with a fitted scaled cubic (tables.poly, mode 2; see thermal.h): no gathers. The
+// 32-entry scale table is four in-register permutes and three blends on the slot's bits 3 and 4.
+// Unfused, as the fit was checked; within 1 code of the table path.
+struct PolyConsts {
+  __m256 lowest, one, c[4], s[4];
+  __m256i mant, one_bits;
+};
+
+LEDPIPE_TARGET_AVX2 inline __m256i EncodeScaled(__m256 v, const PolyConsts& p, __m256 half) {
+  v = _mm256_max_ps(v, p.lowest);  // NaN and anything below 2^-E -> 2^-E (value enc[0])
+  v = _mm256_min_ps(v, p.one);
+  const __m256i bits = _mm256_castps_si256(v);
+  const __m256i slot = _mm256_srli_epi32(bits, 23);
+  const __m256 m = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(bits, p.mant), p.one_bits));
+  __m256 r = _mm256_add_ps(_mm256_mul_ps(p.c[3], m), p.c[2]);
+  r = _mm256_add_ps(_mm256_mul_ps(r, m), p.c[1]);
+  r = _mm256_add_ps(_mm256_mul_ps(r, m), p.c[0]);
+  const __m256 b3 = _mm256_castsi256_ps(_mm256_slli_epi32(slot, 28));  // slot bit 3 in the sign
+  const __m256 b4 = _mm256_castsi256_ps(_mm256_slli_epi32(slot, 27));  // slot bit 4 in the sign
+  const __m256 s01 =
+      _mm256_blendv_ps(_mm256_permutevar8x32_ps(p.s[0], slot), _mm256_permutevar8x32_ps(p.s[1], slot), b3);
+  const __m256 s23 =
+      _mm256_blendv_ps(_mm256_permutevar8x32_ps(p.s[2], slot), _mm256_permutevar8x32_ps(p.s[3], slot), b3);
+  return _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(r, _mm256_blendv_ps(s01, s23, b4)), half));
+}
+
 // Lane sources of the "next channel" (rot1) and "channel after next" (rot2) of
 // each sample's pixel, as (vector, lane) pairs, built from Chan/Pix at compile time.
 struct Rot {
@@ -148,6 +176,21 @@ LEDPIPE_TARGET_AVX2 void ThermalRowAvx2(uint8_t* row, SampleType st, const Therm
   k.sh = sh;
   RotVectors rv;
   PrepareRot(&rv);
+  const bool poly = st == SampleType::kU8 && t.poly != nullptr && t.poly_mode == 2;
+  PolyConsts pc;
+  {
+    const int32_t lowest_bits = (127 - t.octaves) << 23;
+    float lowest;
+    std::memcpy(&lowest, &lowest_bits, sizeof lowest);
+    pc.lowest = _mm256_set1_ps(lowest);
+    pc.one = k.one;
+    pc.mant = _mm256_set1_epi32(0x7fffff);
+    pc.one_bits = _mm256_set1_epi32(0x3f800000);
+    for (int c = 0; c < 4; ++c) {
+      pc.c[c] = _mm256_set1_ps(poly ? t.poly[c * 32] : 0.0f);
+      pc.s[c] = poly ? _mm256_loadu_ps(t.poly + 4 * 32 + 8 * c) : k.zero;
+    }
+  }
   // Source vectors of the rotations: vector 0 draws from {0, 1}, vector 1 from {0, 1, 2}, vector 2 from {1, 2}.
   for (int i = 0; i < nsegs; ++i) {
     const ThermalSegment& seg = segs[i];
@@ -182,7 +225,7 @@ LEDPIPE_TARGET_AVX2 void ThermalRowAvx2(uint8_t* row, SampleType st, const Therm
         const __m256 m2 = _mm256_add_ps(sv.a2[j], _mm256_mul_ps(fx, sv.s2[j]));
         const __m256 out =
             _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(md, lin[j]), _mm256_mul_ps(m1, r1)), _mm256_mul_ps(m2, r2));
-        StoreCodes(p + 8 * j * sb, st, Encode(out, k, t.encode, half));
+        StoreCodes(p + 8 * j * sb, st, poly ? EncodeScaled(out, pc, half) : Encode(out, k, t.encode, half));
       }
     }
     ThermalPixelsScalar(row, st, seg, x, seg.x1, t, drow);

@@ -1,9 +1,11 @@
 /**
  * Thermal compensation kernel: ms per frame on one core, 1080p and 2160p, rgb24 and rgb48le, per
  * ISA path and per mode, with the JavaScript fallback as its peer in the same run (1080p rgb24).
- * Prints a table and writes bench-output/thermal.json (machine, Node and compiler recorded).
+ * The ISA paths are interleaved frame by frame (a shared machine's load hits them alike); each row
+ * gives the minimum and the median over its frames, and the load average is recorded before and
+ * after. Prints a table and writes bench-output/thermal.json (machine, Node and compiler recorded).
  *
- *   npm run build && node dist/benchmarks/thermal/run.js [--repeats N] [--zones 8x4]
+ *   npm run build && node dist/benchmarks/thermal/run.js [--repeats N] [--zones 8x4] [--transfer gamma:2.4]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,18 +58,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function timeMs(fn: () => void, n: number): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
-
-interface Row { mode: string; path: string; format: PixelFormat; resolution: string; msPerFrame: number; frames: number }
+interface Row { mode: string; path: string; format: PixelFormat; resolution: string; minMs: number; medianMs: number; frames: number }
 
 const status = nativeStatus();
 if (!status.available) {
@@ -75,24 +66,34 @@ if (!status.available) {
   process.exit(1);
 }
 const info = nativeInfo();
+const isas = info.supportedIsas as NativeIsa[];
 const zones = zoneGains();
 const rows: Row[] = [];
+const loadBefore = os.loadavg();
 const sizes: [string, number, number][] = [['1080p', 1920, 1080], ['2160p', 3840, 2160]];
 for (const mode of THERMAL_MODES) {
-  for (const isa of info.supportedIsas as NativeIsa[]) {
-    setNativeIsa(isa);
-    for (const format of ['rgb24', 'rgb48le'] as const) {
-      const tables = buildThermalTables(transfer, format, 'ordered');
-      for (const [label, w, h] of sizes) {
-        const src = frame(w, h, format);
-        const data = Buffer.from(src);
-        const n = label === '2160p' ? Math.max(5, Math.floor(repeats / 3)) : repeats;
-        const ms = timeMs(() => {
+  for (const format of ['rgb24', 'rgb48le'] as const) {
+    const tables = buildThermalTables(transfer, format, 'ordered');
+    for (const [label, w, h] of sizes) {
+      const src = frame(w, h, format);
+      const data = Buffer.from(src);
+      const n = label === '2160p' ? Math.max(5, Math.floor(repeats / 3)) : repeats;
+      const times = new Map<NativeIsa, number[]>(isas.map((isa) => [isa, []]));
+      // One warm-up frame per path, then the paths in turn, frame by frame; the frame is restored
+      // before each (untimed), so every path compensates the same picture.
+      for (let i = -1; i < n; i++) {
+        for (const isa of isas) {
+          setNativeIsa(isa);
           src.copy(data);
+          const t0 = performance.now();
           thermalApply({ data, width: w, height: h, format, zones, cols: grid.cols, rows: grid.rows, tables });
-        }, n);
-        const copyMs = timeMs(() => src.copy(data), n);
-        rows.push({ mode, path: isa, format, resolution: label, msPerFrame: Math.max(ms - copyMs, 0), frames: n });
+          const ms = performance.now() - t0;
+          if (i >= 0) times.get(isa)!.push(ms);
+        }
+      }
+      for (const isa of isas) {
+        const t = times.get(isa)!;
+        rows.push({ mode, path: isa, format, resolution: label, minMs: Math.min(...t), medianMs: median(t), frames: n });
       }
     }
   }
@@ -101,15 +102,23 @@ setNativeIsa(info.bestIsa);
 {
   const src = frame(1920, 1080, 'rgb24');
   const tables = buildThermalTables(transfer, 'rgb24', 'ordered');
-  const ms = timeMs(() => thermalReference({ data: new Uint8Array(src), width: 1920, height: 1080, format: 'rgb24', zones, grid, transfer, decodeTable: tables.decode, dither: tables.dither }), 3);
-  rows.push({ mode: 'per-pixel', path: 'javascript fallback', format: 'rgb24', resolution: '1080p', msPerFrame: ms, frames: 3 });
+  const t: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const data = new Uint8Array(src);
+    const t0 = performance.now();
+    thermalReference({ data, width: 1920, height: 1080, format: 'rgb24', zones, grid, transfer, decodeTable: tables.decode, dither: tables.dither });
+    t.push(performance.now() - t0);
+  }
+  rows.push({ mode: 'per-pixel', path: 'javascript fallback', format: 'rgb24', resolution: '1080p', minMs: Math.min(...t), medianMs: median(t), frames: 3 });
 }
+const loadAfter = os.loadavg();
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, os: `${os.type()} ${os.release()}`, node: process.version, compiler: info.compiler, isa: info.bestIsa };
-console.log(`thermal kernel, one thread, median ms per frame (frame copy subtracted), ${grid.cols}x${grid.rows} zones, ${transfer.name}`);
-console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.compiler}`);
-console.log('mode       path                 format   res     ms/frame');
-for (const r of rows) console.log(`${r.mode.padEnd(10)} ${r.path.padEnd(20)} ${r.format.padEnd(8)} ${r.resolution.padEnd(7)} ${r.msPerFrame.toFixed(2).padStart(8)}`);
+const load = (l: number[]): string => l.map((v) => v.toFixed(2)).join(' ');
+console.log(`thermal kernel, one thread, ms per frame (min and median over the frames, paths interleaved), ${grid.cols}x${grid.rows} zones, ${transfer.name}, ordered dither`);
+console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.compiler}; load average ${load(loadBefore)} before, ${load(loadAfter)} after`);
+console.log('mode       path                 format   res       min ms  median ms');
+for (const r of rows) console.log(`${r.mode.padEnd(10)} ${r.path.padEnd(20)} ${r.format.padEnd(8)} ${r.resolution.padEnd(7)} ${r.minMs.toFixed(2).padStart(8)} ${r.medianMs.toFixed(2).padStart(10)}`);
 fs.mkdirSync(OUT, { recursive: true });
-fs.writeFileSync(path.join(OUT, 'thermal.json'), JSON.stringify({ date: new Date().toISOString(), machine, zones: `${grid.cols}x${grid.rows}`, transfer: transfer.name, rows }, null, 2) + '\n');
+fs.writeFileSync(path.join(OUT, 'thermal.json'), JSON.stringify({ date: new Date().toISOString(), machine, loadAverage: { before: loadBefore, after: loadAfter }, zones: `${grid.cols}x${grid.rows}`, transfer: transfer.name, rows }, null, 2) + '\n');
 console.log(`wrote ${path.join(OUT, 'thermal.json')}`);

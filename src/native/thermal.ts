@@ -1,8 +1,10 @@
 /**
  * In-place thermal compensation of interleaved RGB frames (rgb24 / rgb48le) in linear light:
  * decode through a table, multiply by a 3x3 matrix interpolated bilinearly between zone centres,
- * encode through a float-bits-indexed table, round once (plain or ordered-dither thresholds). Contract in native/thermal.h; the ISA
- * paths agree bit for bit. Tables come from src/thermal/transfer-tables.ts.
+ * encode through a float-bits-indexed table, round once (plain or ordered-dither thresholds). Contract in native/thermal.h: every ISA
+ * path within 1 code of the float64 reference; the SIMD paths match scalar bit for bit where they use the tables and within 1 code
+ * where they use polynomials fitted to them (AVX2: rgb24 encode; AVX-512: rgb24 encode, rgb48le encode and decode). Tables come
+ * from src/thermal/transfer-tables.ts.
  */
 import { bytesPerPixel, type PixelFormat } from '../pipeline/frame.js';
 import type { NativeBinding } from './binding.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import tty from 'node:tty';
 import { help, parseCommandLine, UsageError, type LogLevel } from './args.js';
-import { cachedStageTimes, modelCandidates } from '../profiles/profile-facts.js';
+import { modelCandidates } from '../profiles/profile-facts.js';
+import { ensureStageTimes } from '../profiles/self-benchmark.js';
 import { runBackends, runDoctor } from './doctor.js';
 import { runModelsCommand } from './models-command.js';
 import { runCalibrateCommand } from './calibrate-command.js';
@@ -26,7 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'backends':
         return runBackends(cmd.json);
       case 'profile':
-        return runProfileCommand(cmd.args, { models: modelCandidates(), stageTimes: cachedStageTimes() });
+        return await runProfileCommand(cmd.args, { models: modelCandidates(), stageTimes: (content, fps) => ensureStageTimes(modelCandidates(), content, fps, createLogger('info')) });
       case 'models':
         return runModelsCommand([...cmd.args]);
       case 'calibrate':

@@ -9,7 +9,8 @@ const FIELD_FLAGS: Record<string, string> = { pixelPitchMm: '--pitch', peakNits:
 
 export interface ProfileFacts {
   readonly models: readonly ModelCandidate[];
-  readonly stageTimes: StageTimeTable;
+  /** This machine's measured stage times for the content size (the self-benchmark fills gaps). */
+  readonly stageTimes: (content: { width: number; height: number }, fps: number) => Promise<StageTimeTable>;
 }
 
 function parseSize(flag: string, text: string | undefined): { width: number; height: number } | undefined {
@@ -37,7 +38,7 @@ export function formatDecision(d: Decision): string {
  * `ledpipe profile list | show NAME|FILE [--json] | suggest --pitch MM [--ic NAME] [--nits N]
  * [--cct K] [--screen WxH] [--content WxH] [--fps N] [--json]`. Output on stdout; exit 2 on bad usage.
  */
-export function runProfileCommand(argv: readonly string[], facts: ProfileFacts, write: (s: string) => void = (s) => process.stdout.write(s)): number {
+export async function runProfileCommand(argv: readonly string[], facts: ProfileFacts, write: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const [sub, ...rest] = argv;
   let parsed;
   try {
@@ -86,7 +87,8 @@ export function runProfileCommand(argv: readonly string[], facts: ProfileFacts, 
         }
         const content = parseSize('--content', v.content);
         const fps = num('--fps', v.fps);
-        const decision = resolveProfile({ profile, ...(content ? { content } : {}), ...(fps ? { fps } : {}), models: facts.models, stageTimes: facts.stageTimes });
+        const stageTimes = await facts.stageTimes(content ?? profile.resolution, fps ?? 60);
+        const decision = resolveProfile({ profile, ...(content ? { content } : {}), ...(fps ? { fps } : {}), models: facts.models, stageTimes });
         return out(decision, formatDecision(decision));
       }
       default:

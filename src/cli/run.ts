@@ -12,7 +12,8 @@ import type { Stage } from '../pipeline/stage.js';
 import { defaultStageNames, resolveStageFactories, StageConfigError, stageFlags, type StageFactory, type StageFlagValues } from '../stages/registry.js';
 import { applyProfile } from '../profiles/apply-profile.js';
 import { loadProfile } from '../profiles/library.js';
-import { cachedStageTimes, modelCandidates } from '../profiles/profile-facts.js';
+import { modelCandidates } from '../profiles/profile-facts.js';
+import { ensureStageTimes } from '../profiles/self-benchmark.js';
 import { ProfileError, type ScreenProfile } from '../profiles/screen-profile.js';
 import { formatOverrunPolicySpec, parseOverrunPolicySpec, type OverrunPolicy, type OverrunPolicySpec } from '../pipeline/overrun-policy.js';
 import { formatDecision } from './profile-command.js';
@@ -74,7 +75,7 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
       content: { width: info.width, height: info.height },
       fps,
       models: modelCandidates(),
-      stageTimes: cachedStageTimes(),
+      stageTimes: await ensureStageTimes(modelCandidates(), { width: info.width, height: info.height }, fps, log),
       explicit: o.stageFlags,
       declaredFlags: new Set(stageFlags().map((f) => f.name)),
       onOverrunGiven: o.onOverrunGiven ? formatOverrunPolicySpec(o.onOverrun) : null,

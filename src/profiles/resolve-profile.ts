@@ -73,6 +73,12 @@ function timeFor(m: ModelCandidate, w: number, h: number, table: StageTimeTable)
   return { model: m, ms, basis: `model card: ${s.msPerFrame} ms at ${s.width}x${s.height} on ${s.machine}, scaled to ${ms.toFixed(1)} ms at ${w}x${h}` };
 }
 
+function whyNone(scale: number, pick: { tooSlow: Timed[]; unknown: ModelCandidate[] }): string {
+  if (pick.tooSlow.length) return `every x${scale} model is too slow here (${pick.tooSlow.map((t) => `${t.model.id} ${t.ms.toFixed(1)} ms, ${t.basis.split(':')[0]}`).join('; ')})`;
+  if (pick.unknown.length) return `x${scale} models have no speed measurement (${pick.unknown.map((m) => m.id).join(', ')})`;
+  return `no x${scale} model is installed`;
+}
+
 export function resolveProfile(input: ResolveInput): Decision {
   const p = input.profile;
   const warnings: string[] = [];
@@ -104,13 +110,16 @@ export function resolveProfile(input: ResolveInput): Decision {
     return { chosen: null, tooSlow, unknown };
   };
   let pick = pickAt(scale);
+  let x4Note = '';
   if (!pick.chosen && scale === 4) {
     const x2 = pickAt(2);
+    x4Note = `${whyNone(4, pick)}; x2: `;
     if (x2.chosen) {
       warnings.push(`no x4 model fits ${limit.toFixed(1)} ms at ${content.width}x${content.height}; using x2: the output is x2, the rest of the enlargement is left to the processor's scaler`);
       scale = 2;
-      pick = x2;
+      x4Note = '';
     }
+    pick = x2;
   }
   if (pick.chosen) {
     model = pick.chosen.model.id;
@@ -119,12 +128,7 @@ export function resolveProfile(input: ResolveInput): Decision {
     reasons.model = `${model}: ${pick.chosen.basis}, within ${limit.toFixed(1)} ms (${Math.round(SR_BUDGET_SHARE * 100)}% of the ${budgetMs.toFixed(2)} ms stage budget)${skipped ? `; better tiers too slow here: ${skipped}` : ''}`;
     reasons.tier = `the best tier that fits the budget on this machine`;
   } else {
-    const why = pick.tooSlow.length
-      ? `every x${scale} model is too slow here (${pick.tooSlow.map((t) => `${t.model.id} ${t.ms.toFixed(1)} ms`).join(', ')}; limit ${limit.toFixed(1)} ms)`
-      : pick.unknown.length
-        ? `x${scale} models have no speed measurement (${pick.unknown.map((m) => m.id).join(', ')}); run the self-benchmark`
-        : `no x${scale} model is installed`;
-    reasons.model = `none: ${why}`;
+    reasons.model = `none: ${x4Note}${whyNone(x4Note ? 2 : scale, pick)}`;
     reasons.tier = 'lanczos: the non-AI path always fits the budget';
   }
 

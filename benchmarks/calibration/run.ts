@@ -24,6 +24,7 @@ import { locateFfmpeg } from '../../src/io/ffmpeg-locate.js';
 import { nativeInfo, nativeStatus, setNativeIsa } from '../../src/native/index.js';
 import type { Frame, PixelFormat } from '../../src/pipeline/frame.js';
 import { silentLogger } from '../../src/pipeline/logger.js';
+import { seededRandom as rng } from '../../src/util/seeded-random.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const OUT = path.join(ROOT, 'bench-output');
@@ -31,16 +32,6 @@ const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const FRAMES = Number(argv[argv.indexOf('--frames') + 1]) || (QUICK ? 5 : 15);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Video-like content: smooth colour gradients with ±6-code noise (what the LUT stage docs use). */
 function gradientFrame(w: number, h: number, seed: number): Buffer {

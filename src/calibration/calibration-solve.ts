@@ -14,7 +14,7 @@
  */
 import type { Chromaticity } from './chromaticity.js';
 import { PRIMARIES_BT709, rgbToXyzMatrix, WHITE_D65 } from './colour-spaces.js';
-import { halfToFloat, floatToHalf } from './half-float.js';
+import { halfToFloat, floatToHalf } from '../util/half-float.js';
 import type { Calibration, DitherMode, TransferCurve } from './ledcal-format.js';
 import { invert, mulMat, type Matrix3 } from './matrix3.js';
 import type { ScreenMeasurement } from './screen-model.js';

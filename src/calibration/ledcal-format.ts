@@ -9,7 +9,7 @@ import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Chromaticity } from './chromaticity.js';
 import { CubeParseError, readCubeFile, type CubeLut } from './cube-lut.js';
-import { floatToHalf, halfToFloat } from './half-float.js';
+import { floatToHalf, halfToFloat } from '../util/half-float.js';
 import type { Vec3 } from './matrix3.js';
 
 export const LEDCAL_MAGIC = 'LEDCAL';

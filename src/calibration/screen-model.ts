@@ -9,6 +9,7 @@
 import type { Chromaticity } from './chromaticity.js';
 import { xyToXyz } from './chromaticity.js';
 import type { Vec3 } from './matrix3.js';
+import { seededRandom } from '../util/seeded-random.js';
 
 export interface ScreenProfile {
   width: number;
@@ -73,16 +74,7 @@ function gaussian(rand: () => number): () => number {
   };
 }
 
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../util/seeded-random.js';
 
 /** Luminances of the three primaries that mix to `white` at Y = 1. */
 function primaryLuminances(p: ScreenProfile['primaries'], white: Chromaticity): Vec3 {

@@ -6,20 +6,12 @@ import { lut3dFromFunction } from '../../src/calibration/lut-builders.js';
 import type { CubeLut } from '../../src/calibration/cube-lut.js';
 import { nativeStatus } from '../../src/native/index.js';
 import { nativeCalibrationAvailable } from '../../src/native/calibration.js';
+import { seededRandom as rng } from '../../src/util/seeded-random.js';
 
 export const nativeCalAvailable = nativeStatus().available && nativeCalibrationAvailable();
 export const nativeSkipNote = nativeCalAvailable ? '' : ` (skipped: ${nativeStatus().reason ?? 'addon has no calibration kernel'})`;
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as rng } from '../../src/util/seeded-random.js';
 
 export interface FixtureOptions {
   width?: number;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCubeFile } from '../../src/calibration/cube-lut.js';
-import { halfToFloat, floatToHalf } from '../../src/calibration/half-float.js';
+import { halfToFloat, floatToHalf } from '../../src/util/half-float.js';
 import { CalibrationFileError, crc32, parseLedcal, readLedcal, serializeLedcal, writeLedcal, type Calibration } from '../../src/calibration/ledcal-format.js';
 import { gradingLut, makeCalibration } from './fixtures.js';
 

@@ -1,5 +1,6 @@
 /** Shared test data for the native kernel suites: a seeded PRNG, frames, and the skip reason. */
 import { nativeStatus } from '../../src/native/index.js';
+import { seededRandom as rng } from '../../src/util/seeded-random.js';
 
 const status = nativeStatus();
 /** True when the addon is built and loads; suites use describe.skipIf(!nativeAvailable). */
@@ -7,17 +8,7 @@ export const nativeAvailable = status.available;
 /** Suite title suffix saying why it was skipped. */
 export const skipNote = status.available ? '' : ` (skipped: ${status.reason ?? 'addon unavailable'})`;
 
-/** mulberry32: small, seeded, good enough for test images. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as rng } from '../../src/util/seeded-random.js';
 
 export function randomRgb24(width: number, height: number, seed: number): Uint8Array {
   const r = rng(seed);

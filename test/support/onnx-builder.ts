@@ -1,3 +1,5 @@
+import { seededRandom } from '../../src/util/seeded-random.js';
+import { floatToHalf as toHalfBits, halfToFloat as fromHalfBits } from '../../src/util/half-float.js';
 /**
  * A minimal ONNX ModelProto encoder for tests: tiny image models built in the test, no Python.
  *
@@ -85,17 +87,7 @@ export function buildModel(spec: ModelSpec): Buffer {
 
 // ---- layers: the few building blocks image models need -------------------------------------------
 
-/** mulberry32: small and seeded, for reproducible weights. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/util/seeded-random.js';
 
 export interface ConvLayer {
   readonly node: NodeSpec;
@@ -169,45 +161,7 @@ export function tinySrModel(opts: { scale?: number; features?: number; depth?: n
 
 // ---- half precision ------------------------------------------------------------------------------
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** float → IEEE half bits, round to nearest even (overflow → Inf, NaN kept). */
-export function toHalfBits(value: number): number {
-  f32[0] = value;
-  const x = u32[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && (half & 1))) half++;
-    return sign | half;
-  }
-  let half = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++;
-  e = half >>> 10;
-  return sign | (e >= 0x1f ? 0x7c00 : half);
-}
-
-/** IEEE half bits → float. */
-export function fromHalfBits(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >>> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
+export { floatToHalf as toHalfBits, halfToFloat as fromHalfBits } from '../../src/util/half-float.js';
 
 /** Floats → a Uint16Array of half bits. */
 export function toHalfArray(values: ArrayLike<number>): Uint16Array {

@@ -1,6 +1,6 @@
 /**
  * IEEE 754 binary16 <-> number, round to nearest even (what F16C does), subnormals, Inf and NaN
- * included. The calibration file stores matrices as float16.
+ * included: calibration files store matrices as float16, fp16 models take half tensors.
  */
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

@@ -146,4 +146,27 @@ describe('bad input and faults', () => {
     expect(code).toBe(130);
     expect(Buffer.concat(chunks).length).toBe(3 * FRAME);
   });
+
+  it('a stalled stdout consumer and SIGTERM: exits 143 after --shutdown-timeout instead of hanging', async () => {
+    const long = path.join(dir, 'long.mkv'); // made by the SIGTERM test above
+    if (!fs.existsSync(long)) makeClip(long, `testsrc2=size=${W}x${H}:rate=30`, 300, ['-c:v', 'ffv1']);
+    // stdout is a pipe nobody reads: after ~64 KiB every write blocks.
+    const child = spawn(process.execPath, [CLI, '-i', long, '--output-format', 'raw', '--shutdown-timeout', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    let stderr = '';
+    const started = new Promise<void>((resolve) => {
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if (/offline mode/.test(stderr)) resolve();
+      });
+    });
+    await started;
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(143);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(stderr).toMatch(/frames in flight did not drain within 1\.0 s/);
+  });
 });

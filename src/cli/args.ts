@@ -34,6 +34,8 @@ export interface RunOptions {
   /** --profile NAME|FILE: a screen profile that fills the settings not given as flags. */
   readonly profile: string | null;
   readonly maxInFlight: number;
+  /** After SIGINT/SIGTERM, how long frames in flight may take to drain before they are abandoned. */
+  readonly shutdownTimeoutMs: number;
   readonly stats: string | null;
   readonly statsIntervalMs: number;
   readonly progress: boolean;
@@ -86,6 +88,7 @@ pipeline:
       --offline               every frame processed, overruns counted (default for files)
       --on-overrun P          drop | degrade | bypass | fail, or per stage: sr=degrade,calibration=bypass
       --max-in-flight N       frames in flight at most, 1..64 (default 4)
+      --shutdown-timeout S    after SIGINT/SIGTERM, seconds to drain frames in flight (default 5)
 STAGE_FLAGS
 reporting:
       --stats FILE|-          JSON lines: periodic and a final summary (- = stderr); see docs/STATS.md
@@ -151,6 +154,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'on-overrun': { type: 'string' },
         profile: { type: 'string' },
         'max-in-flight': { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
         stats: { type: 'string' },
         'stats-interval': { type: 'string' },
         progress: { type: 'boolean' },
@@ -207,6 +211,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       onOverrunGiven: v['on-overrun'] !== undefined,
       profile: v.profile ?? null,
       maxInFlight: v['max-in-flight'] === undefined ? 4 : parseNumber('--max-in-flight', v['max-in-flight'], 1, 64, true),
+      shutdownTimeoutMs: v['shutdown-timeout'] === undefined ? 5000 : parseNumber('--shutdown-timeout', v['shutdown-timeout'], 0.1, 3600, false) * 1000,
       stats: v.stats ?? null,
       statsIntervalMs: v['stats-interval'] === undefined ? 1000 : parseNumber('--stats-interval', v['stats-interval'], 0.05, 3600, false) * 1000,
       progress: v.progress ?? false,

@@ -55,6 +55,7 @@ async function demo(): Promise<number> {
       onOverrunGiven: false,
       profile: null,
       maxInFlight: 4,
+      shutdownTimeoutMs: 5000,
       stats,
       statsIntervalMs: 1000,
       progress: true,

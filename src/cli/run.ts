@@ -31,6 +31,17 @@ export interface RunEnvironment {
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
+/** After SIGINT/SIGTERM the frames in flight did not drain in time (the output stopped reading). */
+export class ShutdownTimeoutError extends Error {
+  constructor(
+    readonly signal: 'SIGINT' | 'SIGTERM',
+    timeoutMs: number,
+  ) {
+    super(`${signal}: frames in flight did not drain within ${(timeoutMs / 1000).toFixed(1)} s (is the output still being read?); abandoning them`);
+    this.name = 'ShutdownTimeoutError';
+  }
+}
+
 /** Runs one job from the command line; resolves with the process exit code. */
 export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number> {
   const { log } = env;
@@ -146,6 +157,12 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
       signalled = sig;
       log.info(`${sig}: stopping input, finishing frames in flight`);
       source.stop();
+      // A consumer that has stopped reading would keep frames in flight forever: bound the wait.
+      const timer = setTimeout(() => {
+        subscription?.unsubscribe();
+        resolve({ error: new ShutdownTimeoutError(sig, o.shutdownTimeoutMs) });
+      }, o.shutdownTimeoutMs);
+      timer.unref();
     });
     subscription = pipeline
       .process(source.frames)
@@ -174,6 +191,15 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
     finishStats(statsWriter, pipeline, log, 'output-closed');
     log.debug('stdout closed by its reader; stopping');
     return 0;
+  }
+  if (error instanceof ShutdownTimeoutError) {
+    // The output is stalled: finishing it would block again. Drop it (a file's temp name is removed).
+    source.stop();
+    await (sink as FrameSink | null)?.abort();
+    await pipeline.close();
+    finishStats(statsWriter, pipeline, log, 'signal');
+    log.error(error.message);
+    return SIGNAL_EXIT[error.signal];
   }
   // Whole frames that came before an input failure are still delivered in a valid file.
   const inputFailure = error !== null && isInputError(error);

@@ -183,3 +183,136 @@ class LumaStudent(nn.Module):
 
 def count_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
+
+
+def _cubic(t: float, a: float = -0.75) -> float:
+    """Keys cubic convolution kernel (a = -0.75: PyTorch's / OpenCV's bicubic)."""
+    t = abs(t)
+    if t <= 1:
+        return (a + 2) * t ** 3 - (a + 3) * t ** 2 + 1
+    if t < 2:
+        return a * t ** 3 - 5 * a * t ** 2 + 8 * a * t - 4 * a
+    return 0.0
+
+
+def bicubic_s2d_weights(fold: int = 2, scale: int = 2) -> torch.Tensor:
+    """Bicubic x`scale` (half-pixel centres, a = -0.75) as one 3x3 convolution in space-to-depth
+    space: [(fold*scale)^2, fold^2, 3, 3], input channel sy*fold+sx = pixel_unshuffle(fold), output
+    channel dy*(fold*scale)+dx = pixel_shuffle(fold*scale). Exact away from the image border (a 3x3
+    window of fold x fold blocks covers every bicubic tap when fold = scale = 2)."""
+    fs = fold * scale
+    w = torch.zeros(fs * fs, fold * fold, 3, 3, dtype=torch.float64)
+
+    def w1(d: int, r: int) -> float:
+        # output sub-position d of block 0 sits at input coordinate (d + 0.5) / scale - 0.5
+        return _cubic((d + 0.5) / scale - 0.5 - r)
+
+    for dy in range(fs):
+        for dx in range(fs):
+            for sy in range(fold):
+                for sx in range(fold):
+                    for ky in range(3):
+                        for kx in range(3):
+                            w[dy * fs + dx, sy * fold + sx, ky, kx] = w1(dy, fold * (ky - 1) + sy) * w1(dx, fold * (kx - 1) + sx)
+    return w.float()
+
+
+class LumaS2DStudent(nn.Module):
+    """x`scale` luma SR computed at 1/`fold` resolution (space-to-depth): [1,1,H,W] Y (H, W even)
+    -> pixel_unshuffle(fold) (fold^2 channels) -> ECB 3x3 fold^2 -> `channels`, PReLU,
+    `blocks` x (ECB channels -> channels, PReLU), ECB -> (fold*scale)^2 -> pixel_shuffle(fold*scale),
+    plus a learned linear 3x3 skip fold^2 -> (fold*scale)^2 initialised to bicubic.
+
+    Every 3x3 convolution runs on a quarter of the pixels with 4x the channels, which is what the
+    CPU runtimes' convolution kernels want (16 output channels = one AVX-512 register of floats).
+    Deployed (`reparameterize`), the skip rides through the stack on fold^2 extra identity channels
+    (centre-tap 1, PReLU slope 1), so the graph is a plain chain: unshuffle, conv, PReLU, ..., conv,
+    shuffle. With channels = 12 that is 4 -> 16 -> 16 convolutions."""
+
+    def __init__(self, channels: int = 12, blocks: int = 0, scale: int = 2, skip: str = "learned",
+                 expand: int = 2, fold: int = 2):
+        super().__init__()
+        if skip != "learned":
+            raise ValueError(f"Expected skip 'learned' but received {skip!r}")
+        self.scale, self.skip, self.channels, self.blocks, self.fold = scale, skip, channels, blocks, fold
+        cin, cout = fold * fold, (fold * scale) ** 2
+        self.cin, self.cout = cin, cout
+        layers: list[nn.Module] = [EdgeConvBlock(cin, channels, expand), nn.PReLU(channels)]
+        for _ in range(blocks):
+            layers += [EdgeConvBlock(channels, channels, expand), nn.PReLU(channels)]
+        layers.append(EdgeConvBlock(channels, cout, expand))
+        self.body = nn.Sequential(*layers)
+        self.skip_conv = nn.Conv2d(cin, cout, 3, 1, 1, bias=False)
+        with torch.no_grad():
+            self.skip_conv.weight.copy_(bicubic_s2d_weights(fold, scale))
+            # start the residual branch near zero: the untrained model is the bicubic skip
+            self.body[-1].conv3.weight.mul_(0.1)
+        self.folded_skip = False
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        z = F.pixel_unshuffle(x, self.fold)
+        r = self.body(z)
+        if not self.folded_skip:
+            r = r + self.skip_conv(z)
+        return F.pixel_shuffle(r, self.fold * self.scale)
+
+    @torch.no_grad()
+    def reparameterize(self, residual_scale: float = 1.0) -> "LumaS2DStudent":
+        """Fold every EdgeConvBlock into a plain 3x3 Conv2d and the skip into the stack (extra
+        identity channels), in place; returns self. The function is unchanged for any input when
+        `residual_scale` is 1; otherwise the output is skip + residual_scale * residual (a free
+        deploy-time trade of sharpness against noise amplification)."""
+        convs = [layer.to_conv() if isinstance(layer, EdgeConvBlock) else layer for layer in self.body]
+        convs[-1].weight.data.mul_(residual_scale)
+        convs[-1].bias.data.mul_(residual_scale)
+        self.residual_scale = residual_scale
+        k = self.cin
+        out: list[nn.Module] = []
+        for i, layer in enumerate(convs):
+            if isinstance(layer, nn.PReLU):
+                p = nn.PReLU(layer.num_parameters + k).to(layer.weight.dtype)
+                p.weight.data[: layer.num_parameters] = layer.weight.data
+                p.weight.data[layer.num_parameters:] = 1.0
+                out.append(p)
+                continue
+            first, last = i == 0, i == len(convs) - 1
+            cin = layer.in_channels + (0 if first else k)
+            cout = layer.out_channels + (0 if last else k)
+            c = nn.Conv2d(cin, cout, 3, 1, 1).to(layer.weight.dtype)
+            c.weight.data.zero_()
+            c.bias.data.zero_()
+            c.weight.data[: layer.out_channels, : layer.in_channels] = layer.weight.data
+            c.bias.data[: layer.out_channels] = layer.bias.data
+            if last:
+                src = slice(0, k) if first else slice(layer.in_channels, cin)
+                c.weight.data[:, src] += self.skip_conv.weight.data
+            else:
+                for j in range(k):  # identity channels carry z
+                    c.weight.data[layer.out_channels + j, j if first else layer.in_channels + j, 1, 1] = 1.0
+            out.append(c)
+        self.body = nn.Sequential(*out)
+        self.folded_skip = True
+        return self
+
+    @property
+    def is_plain(self) -> bool:
+        return all(not isinstance(m, EdgeConvBlock) for m in self.body)
+
+    def conv_macs_per_input_pixel(self) -> float:
+        """MACs per LR input pixel of the deployed network (skip folded in as identity channels)."""
+        k = self.cin
+        dims = [k] + [self.channels + k] * (self.blocks + 1) + [self.cout]
+        return sum(9 * a * b for a, b in zip(dims[:-1], dims[1:])) / (self.fold * self.fold)
+
+    def receptive_field(self) -> int:
+        """Receptive field in LR pixels: (blocks + 2) 3x3 convolutions at 1/fold resolution on
+        fold x fold blocks (block-aligned, so the window an output pixel sees is at most this)."""
+        return self.fold * (1 + 2 * (self.blocks + 2))
+
+
+def build_student(mc: dict) -> nn.Module:
+    """The student a config's `model` section describes (`arch`: 'plain' (default) or 's2d')."""
+    if mc.get("arch", "plain") == "s2d":
+        return LumaS2DStudent(mc["channels"], mc["blocks"], mc["scale"], mc.get("skip", "learned"), mc.get("expand", 2),
+                              mc.get("fold", 2))
+    return LumaStudent(mc["channels"], mc["blocks"], mc["scale"], mc["skip"], mc.get("expand", 2))

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from .colour_ycc import BT601, BT709, rgb_to_ycbcr, ycbcr_to_rgb
 from .data_fidelity import PatchSampler, load_fidelity_pool
 from .losses import ciede2000_loss, low_gray_l1, uniformity_loss
-from .models import LumaStudent, count_params
+from .models import build_student, count_params
 
 
 def seed_everything(seed: int) -> None:
@@ -29,12 +29,51 @@ def seed_everything(seed: int) -> None:
     np.random.seed(seed)
 
 
-def student_losses(model, lr_rgb, hr_rgb, weights: dict, scale: int, luma=BT709) -> dict:
-    """Loss terms for one batch; `luma` = (kr, kb) of the Y' the student sees."""
+def add_lr_noise(lr_rgb: torch.Tensor, noise: dict, rng: np.random.Generator) -> torch.Tensor:
+    """Per-sample Gaussian noise on the LR input (clean HR target), re-quantised to 8 bit: with
+    probability `p`, sigma uniform in [0, `sigma_max`] codes. Teaches the student not to amplify
+    frame-to-frame sensor / codec noise (the temporal-stability criterion)."""
+    if not noise or noise.get("p", 0) <= 0:
+        return lr_rgb
+    n = lr_rgb.shape[0]
+    on = rng.random(n) < noise["p"]
+    sigma = np.where(on, rng.uniform(0, noise["sigma_max"], n), 0.0) / 255.0
+    eps = torch.from_numpy(rng.standard_normal(lr_rgb.shape).astype(np.float32))
+    out = lr_rgb + eps * torch.from_numpy(sigma.astype(np.float32)).view(-1, 1, 1, 1)
+    return torch.where(torch.from_numpy(on).view(-1, 1, 1, 1), torch.round(out.clamp(0, 1) * 255) / 255, lr_rgb)
+
+
+def noisy_pair(lr_rgb: torch.Tensor, sigma_range, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two copies of the LR batch with independent Gaussian noise of the same per-sample sigma
+    (uniform in `sigma_range` codes), re-quantised to 8 bit: two frames of a static scene."""
+    n = lr_rgb.shape[0]
+    sigma = torch.from_numpy((rng.uniform(sigma_range[0], sigma_range[1], n) / 255.0).astype(np.float32)).view(-1, 1, 1, 1)
+    def draw():
+        eps = torch.from_numpy(rng.standard_normal(lr_rgb.shape).astype(np.float32))
+        return torch.round((lr_rgb + eps * sigma).clamp(0, 1) * 255) / 255
+    return draw(), draw()
+
+
+def stability_ratio(model, pair: tuple[torch.Tensor, torch.Tensor], scale: int, luma=BT709) -> torch.Tensor:
+    """Mean squared frame-to-frame difference of the student's output on a noisy pair, relative to
+    bicubic's on the same pair: the square of evaluate.py's temporal-std ratio, differentiable."""
+    ya, yb = (rgb_to_ycbcr(x, luma)[:, :1] for x in pair)
+    fa, fb = model(ya), model(yb)
+    bic = lambda y: F.interpolate(y, scale_factor=scale, mode="bicubic", align_corners=False)
+    return (fa - fb).pow(2).mean() / ((bic(ya) - bic(yb)).pow(2).mean() + 1e-12)
+
+
+def student_losses(model, lr_rgb, hr_rgb, weights: dict, scale: int, luma=BT709, pair=None) -> dict:
+    """Loss terms for one batch; `luma` = (kr, kb) of the Y' the student sees; `pair` (two noisy
+    copies of the clean LR) adds the temporal-stability term."""
     lr_ycc, hr_ycc = rgb_to_ycbcr(lr_rgb, luma), rgb_to_ycbcr(hr_rgb, luma)
     pred_y = model(lr_ycc[:, :1])
     hr_y = hr_ycc[:, :1]
     terms = {"l1": F.l1_loss(pred_y, hr_y)}
+    if pair is not None and weights.get("stability", 0):
+        ratio = stability_ratio(model, pair, scale, luma)
+        # A hinge at `stability_target` (a squared temporal-std ratio) stops pushing once met.
+        terms["stability"] = F.relu(ratio - weights.get("stability_target", 0.0))
     if weights.get("low_gray_l1", 0):
         terms["low_gray_l1"] = low_gray_l1(pred_y, hr_y)
     if weights.get("uniformity", 0):
@@ -42,7 +81,7 @@ def student_losses(model, lr_rgb, hr_rgb, weights: dict, scale: int, luma=BT709)
     if weights.get("ciede2000", 0):
         chroma = F.interpolate(lr_ycc[:, 1:], scale_factor=scale, mode="bicubic", align_corners=False)
         terms["ciede2000"] = ciede2000_loss(ycbcr_to_rgb(torch.cat([pred_y, chroma], 1), luma), hr_rgb)
-    terms["total"] = sum(weights[k] * v for k, v in terms.items())
+    terms["total"] = sum(weights[k] * v for k, v in terms.items() if k in weights)
     return terms
 
 
@@ -65,7 +104,7 @@ def train(cfg: dict, log=print) -> Path:
     torch.set_num_threads(int(cfg.get("threads", 2)))
     seed_everything(cfg["seed"])
     mc = cfg["model"]
-    model = LumaStudent(mc["channels"], mc["blocks"], mc["scale"], mc["skip"], mc.get("expand", 2))
+    model = build_student(mc)
     run = Path(cfg["run_dir"]) / cfg["id"]
     run.mkdir(parents=True, exist_ok=True)
     (run / "config.json").write_text(json.dumps(cfg, indent=1))
@@ -82,6 +121,7 @@ def train(cfg: dict, log=print) -> Path:
         f"{len(val_pool)} held-out HR images ({time.time() - t_load:.1f}s to load)")
     sampler = PatchSampler(train_pool, cfg["patch_hr"], mc["scale"], cfg["seed"])
     luma_rng = np.random.default_rng(cfg["seed"] + 7)
+    noise_rng = np.random.default_rng(cfg["seed"] + 11)
     opt = torch.optim.Adam(model.parameters(), lr=cfg["lr"])
     steps, lr0, lr_min = cfg["steps"], cfg["lr"], cfg["lr_min"]
     weights = cfg["loss_weights"]
@@ -96,9 +136,11 @@ def train(cfg: dict, log=print) -> Path:
         for g in opt.param_groups:
             g["lr"] = lr_min + 0.5 * (lr0 - lr_min) * (1 + math.cos(math.pi * progress))
         lr_rgb, hr_rgb = sampler.batch(cfg["batch"])
+        pair = noisy_pair(lr_rgb, cfg["stability_sigma"], noise_rng) if weights.get("stability", 0) else None
+        lr_rgb = add_lr_noise(lr_rgb, cfg.get("lr_noise", {}), noise_rng)
         # Luma weights: BT.709 (the runtime's) or BT.601 (the benchmark's), one per batch.
         luma = BT601 if luma_rng.random() < cfg.get("p_bt601_luma", 0.0) else BT709
-        terms = student_losses(model, lr_rgb, hr_rgb, weights, mc["scale"], luma)
+        terms = student_losses(model, lr_rgb, hr_rgb, weights, mc["scale"], luma, pair)
         opt.zero_grad(set_to_none=True)
         terms["total"].backward()
         opt.step()

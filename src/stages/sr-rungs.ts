@@ -10,6 +10,7 @@ import { imageInputGeometry, zeroTensor } from '../models/infer-card.js';
 import type { ModelCard } from '../models/model-card.js';
 import { displayPath, type RegisteredModel } from '../models/registry.js';
 import { blendTile, extractTile, planTiles, resizeAsync, toInterleavedAsync, toPlanarAsync, type PlanarArray, type ResizeFilter, type TileFeather } from '../native/index.js';
+import { LumaSimd } from './sr-simd.js';
 import { decodeSamples, encodeSamples, halfToFloat, lumaPlane, replaceLuma } from './sr-tensor.js';
 
 export interface StreamGeometry {
@@ -90,6 +91,12 @@ interface TileJob {
 
 type Staging = 'f32' | 'f16';
 
+/** Source rows each band of the two-band upscale reads past the cut (Lanczos-3 at x2 reaches 3). */
+const BAND_MARGIN = 8;
+/** Frames shorter than this are upscaled in one call. */
+const BAND_MIN_ROWS = 64;
+
+
 function fail(model: RegisteredModel, session: InferenceSession | null, detail: string): ModelLoadError {
   return new ModelLoadError(displayPath(model.modelPath), session?.backend ?? null, detail);
 }
@@ -149,6 +156,11 @@ export class ModelRung implements SrRung {
   private readonly upscaled: Buffer | null;
   private readonly rgbUp: Float32Array | null;
   private readonly lumaOut: Float32Array | null;
+  /** WebAssembly SIMD planes + kernels for the luma path (input size, output size); null without SIMD. */
+  private readonly simdIn: LumaSimd | null;
+  private readonly simdOut: LumaSimd | null;
+  /** Scratch for the top band of the two-band Lanczos upscale (null: one call). */
+  private readonly bandTop: Buffer | null;
 
   private constructor(
     readonly name: string,
@@ -181,16 +193,19 @@ export class ModelRung implements SrRung {
     const C = this.channels;
     const runIn = C * this.runWidth * this.runHeight;
     const runOut = runIn * this.scale * this.scale;
-    this.rgbPlanes = this.staging === 'f16' ? new Uint16Array(3 * W * H) : new Float32Array(3 * W * H);
-    this.lumaIn = luma ? new Float32Array(W * H) : null;
+    this.simdIn = luma ? LumaSimd.create(W * H) : null;
+    this.simdOut = luma && this.scale > 1 ? LumaSimd.create(this.outWidth * this.outHeight) : null;
+    this.rgbPlanes = this.simdIn ? this.simdIn.rgb : this.staging === 'f16' ? new Uint16Array(3 * W * H) : new Float32Array(3 * W * H);
+    this.lumaIn = luma ? (this.simdIn ? this.simdIn.y : new Float32Array(W * H)) : null;
     this.tileIn = this.tiled ? (this.staging === 'f16' ? new Uint16Array(runIn) : new Float32Array(runIn)) : null;
     this.modelIn = this.needsEncode ? zeroTensor(card.input.dtype, runIn) : null;
     this.decoded = this.directOutput ? null : new Float32Array(runOut);
     this.acc = this.tiled ? new Float32Array(C * this.outWidth * this.outHeight) : null;
     this.weight = this.tiled ? new Float32Array(this.outWidth * this.outHeight) : null;
     this.upscaled = luma && this.scale > 1 ? Buffer.alloc(this.outWidth * this.outHeight * bytesPerPixel(input.format)) : null;
-    this.rgbUp = luma && this.scale > 1 ? new Float32Array(3 * this.outWidth * this.outHeight) : null;
-    this.lumaOut = luma ? new Float32Array(this.outWidth * this.outHeight) : null;
+    this.bandTop = this.upscaled && this.scale === 2 && H >= BAND_MIN_ROWS ? Buffer.alloc(((H >> 1) + BAND_MARGIN) * this.scale * this.outWidth * bytesPerPixel(input.format)) : null;
+    this.rgbUp = luma && this.scale > 1 ? (this.simdOut ? this.simdOut.rgb : new Float32Array(3 * this.outWidth * this.outHeight)) : null;
+    this.lumaOut = luma ? (this.simdOut ? this.simdOut.y : new Float32Array(this.outWidth * this.outHeight)) : null;
   }
 
   /**
@@ -304,7 +319,15 @@ export class ModelRung implements SrRung {
     const { width: W, height: H, format } = this.input;
     const oW = this.outWidth;
     const oH = this.outHeight;
-    await toPlanarAsync({ src: frame.data, width: W, height: H, format, dst: this.rgbPlanes });
+    // Luma x2/x4: the Lanczos upscale for chroma (and its planar copy) runs on the libuv pool from the
+    // start, alongside the luma conversion and the model.
+    const upscaled = this.channels === 1 && this.upscaled ? this.upscaleToPlanar(frame) : null;
+    try {
+      await toPlanarAsync({ src: frame.data, width: W, height: H, format, dst: this.rgbPlanes });
+    } catch (err) {
+      await upscaled?.catch(() => undefined);
+      throw err;
+    }
     if (this.channels === 3) {
       const planes = await this.infer(this.rgbPlanes);
       await toInterleavedAsync({ src: planes, width: oW, height: oH, format, dst });
@@ -312,24 +335,51 @@ export class ModelRung implements SrRung {
     }
     // Luma model: Y in, Y out; chroma comes from a Lanczos upscale of the frame, run alongside.
     const rgb = this.rgbPlanes as Float32Array;
-    lumaPlane(rgb, W * H, this.lumaIn!);
-    const upscale = this.upscaled ? resizeAsync({ src: frame.data, srcWidth: W, srcHeight: H, dst: this.upscaled, dstWidth: oW, dstHeight: oH, format, filter: 'lanczos3' }) : null;
+    if (this.simdIn) this.simdIn.lumaPlane();
+    else lumaPlane(rgb, W * H, this.lumaIn!);
     let y: PlanarArray;
     try {
       y = await this.infer(this.lumaIn!);
     } finally {
-      await upscale; // the resize must not write into buffers after an error is reported
+      await upscaled; // the resize must not write into buffers after an error is reported
     }
     const yOut = this.lumaOut!;
     if (y instanceof Uint16Array) for (let i = 0; i < oW * oH; i++) yOut[i] = halfToFloat(y[i]!);
     else yOut.set(y.subarray(0, oW * oH));
-    let target = rgb;
-    if (this.upscaled) {
-      target = this.rgbUp!;
-      await toPlanarAsync({ src: this.upscaled, width: oW, height: oH, format, dst: target });
-    }
-    replaceLuma(target, oW * oH, yOut);
+    const target = this.rgbUp ?? rgb;
+    if (this.simdOut) this.simdOut.replaceLuma();
+    else replaceLuma(target, oW * oH, yOut);
     await toInterleavedAsync({ src: target, width: oW, height: oH, format, dst });
+  }
+
+  /**
+   * Lanczos upscale of the frame into `upscaled`, then to float planes in `rgbUp`. Frames of 64 rows
+   * or more are resized as two bands at once on the libuv pool (each kernel call is single-threaded):
+   * each band's source reaches BAND_MARGIN rows past the cut, further than the Lanczos-3 taps of any
+   * row it keeps, and output rows keep their phase (the cut is at an even output row for x2), so
+   * the result is the whole-frame resize bit for bit (test/sr/sr-bands.test.ts). The top band goes
+   * to a scratch buffer and is copied in once both are done.
+   */
+  private async upscaleToPlanar(frame: Frame): Promise<void> {
+    const { width: W, height: H, format } = this.input;
+    const oW = this.outWidth;
+    const oH = this.outHeight;
+    const s = this.scale;
+    const up = this.upscaled!;
+    if (!this.bandTop) {
+      await resizeAsync({ src: frame.data, srcWidth: W, srcHeight: H, dst: up, dstWidth: oW, dstHeight: oH, format, filter: 'lanczos3' });
+    } else {
+      const rowIn = W * bytesPerPixel(format);
+      const rowOut = oW * bytesPerPixel(format);
+      const cut = H >> 1;
+      const m = BAND_MARGIN;
+      const top = resizeAsync({ src: frame.data.subarray(0, (cut + m) * rowIn), srcWidth: W, srcHeight: cut + m, dst: this.bandTop, dstWidth: oW, dstHeight: (cut + m) * s, format, filter: 'lanczos3' });
+      const bottom = resizeAsync({ src: frame.data.subarray((cut - m) * rowIn, H * rowIn), srcWidth: W, srcHeight: H - cut + m, dst: up.subarray((cut - m) * s * rowOut), dstWidth: oW, dstHeight: (H - cut + m) * s, format, filter: 'lanczos3' });
+      const results = await Promise.allSettled([top, bottom]);
+      for (const r of results) if (r.status === 'rejected') throw r.reason;
+      this.bandTop.copy(up, 0, 0, cut * s * rowOut);
+    }
+    await toPlanarAsync({ src: up, width: oW, height: oH, format, dst: this.rgbUp! });
   }
 
   /** The backend running the model (after any fallback at load). */

@@ -68,3 +68,17 @@ def test_export_pads_odd_sizes(tmp_path):
     got = sess.run(["output"], {"input": x.numpy()})[0]
     assert got.shape == (1, 1, 18, 14)
     assert np.abs(got - reference(m, x).numpy()).max() < 1e-4
+
+
+def test_blend_is_exact():
+    from training.blend_students import blend
+    a, b = _perturbed(channels=6, blocks=0).float(), _perturbed(channels=5, blocks=0).float()
+    with torch.no_grad():
+        b.body[0].conv3.weight.add_(0.1)
+    m = blend(a, b, 0.3)
+    x = torch.rand(1, 1, 20, 24)
+    with torch.no_grad():
+        want = 0.3 * a(x) + 0.7 * b(x)
+        got = m(x)
+    assert m.is_plain and [l.out_channels for l in m.body if isinstance(l, torch.nn.Conv2d)] == [6 + 5 + 4, 16]
+    assert (got - want).abs().max().item() < 1e-5

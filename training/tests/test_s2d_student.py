@@ -71,6 +71,7 @@ def test_export_pads_odd_sizes(tmp_path):
 
 
 def test_blend_is_exact():
+    pytest.importorskip("onnx", reason="onnx is not installed (pip install -r training/requirements.txt)")
     from training.blend_students import blend
     a, b = _perturbed(channels=6, blocks=0).float(), _perturbed(channels=5, blocks=0).float()
     with torch.no_grad():

@@ -5,46 +5,13 @@
  */
 import type { TensorData, TensorDType } from '../inference/backend.js';
 import type { ModelRange } from '../models/model-card.js';
+import { floatToHalf, halfToFloat } from '../util/half-float.js';
 
 /** BT.709 luma coefficients (Y = KR R + KG G + KB B). */
 export const BT709 = { kr: 0.2126, kg: 0.7152, kb: 0.0722 } as const;
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** IEEE half bits -> float. */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-/** float -> IEEE half bits, round to nearest even (as F16C and the native kernels do). */
-export function floatToHalf(v: number): number {
-  f32[0] = v;
-  const x = u32[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    const half = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    return sign | (rem > mid || (rem === mid && half & 1) ? half + 1 : half);
-  }
-  const half = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  return sign | (rem > 0x1000 || (rem === 0x1000 && half & 1) ? half + 1 : half);
-}
+// One half-float codec for the project (round to nearest even, as F16C and the native kernels do).
+export { floatToHalf, halfToFloat } from '../util/half-float.js';
 
 /** Writes `count` samples of `src` (0..1) into `dst` as the model's dtype and range. */
 export function encodeSamples(src: Float32Array, dst: TensorData, dtype: TensorDType, range: ModelRange, count: number): void {

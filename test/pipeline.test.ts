@@ -126,6 +126,41 @@ describe('createPipeline', () => {
     expect(live.stats.snapshot('summary').stages.flaky!.errors).toBe(1);
   });
 
+  it('a stage that changes the size: live failures and bypasses go through its passThrough, never at the old size', async () => {
+    const big = new FramePool(8, 4, 'rgb24', 8);
+    const upscale = (f: Frame): Frame => {
+      const out = big.frame(big.tryAcquireBuffer()!, f.seq, f.ptsMs);
+      out.data.fill(f.data[0]!);
+      f.release();
+      return out;
+    };
+    const sr: Stage = {
+      name: 'sr',
+      modes: ['model'],
+      output: { width: 8, height: 4, format: 'rgb24' },
+      process: (f) => {
+        if (f.seq === 2) throw new Error('model failed');
+        clock.t += f.seq >= 4 ? 20 : 0;
+        return upscale(f);
+      },
+      passThrough: (f) => {
+        if (f.seq === 5) throw new Error('fallback failed too');
+        return upscale(f);
+      },
+    };
+    const seen: Array<[number, number]> = [];
+    const after: Stage = { name: 'cal', modes: ['only'], process: (f) => (seen.push([f.seq, f.width]), f) };
+    const p = createPipeline({ clock: clock.now, stages: [sr, after], fps: 100, mode: 'live', onOverrun: 'sr=bypass', tuning: { bypassFrames: 2 } });
+    const errors: number[] = [];
+    p.events.subscribe((e) => e.kind === 'stage-error' && errors.push(e.seq));
+    const out = await lastValueFrom(p.process(from(frames(8))).pipe(toArray()));
+    // 2: model failed → passThrough; 4 overran → 5, 6 bypassed (5's passThrough fails: dropped); 7 probes again.
+    expect(out.map((f) => [f.seq, f.width])).toEqual([[0, 8], [1, 8], [2, 8], [3, 8], [4, 8], [6, 8], [7, 8]]);
+    expect(seen.every(([, w]) => w === 8)).toBe(true);
+    expect(errors).toEqual([2, 5]);
+    expect(p.stats.snapshot('summary')).toMatchObject({ dropped: 1, stages: { sr: { errors: 2, bypassed: 2 } } });
+  });
+
   it('rejects a policy for a stage that is not in the list, and duplicate stages', () => {
     expect(() => createPipeline({ stages: [], onOverrun: 'sr=drop' })).toThrow(/names stage 'sr', which is not in the stage list/);
     const s: Stage = { name: 'x', modes: [], process: (f) => f };

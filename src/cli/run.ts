@@ -9,7 +9,7 @@ import { isImagePattern, encodingFor } from '../io/ffmpeg-args.js';
 import type { Frame } from '../pipeline/frame.js';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.js';
 import type { Stage } from '../pipeline/stage.js';
-import { defaultStageNames, resolveStageFactories, StageConfigError, stageFlags, type StageFactory, type StageFlagValues } from '../stages/registry.js';
+import { createStages, defaultStageNames, outputGeometry, resolveStageFactories, StageConfigError, stageFlags, type StageFactory, type StageFlagValues } from '../stages/registry.js';
 import { applyProfile } from '../profiles/apply-profile.js';
 import { loadProfile } from '../profiles/library.js';
 import { modelCandidates } from '../profiles/profile-facts.js';
@@ -104,18 +104,18 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
     onOverrun = plan.onOverrun;
   }
   const factories = plan!.factories;
-  const stages: Stage[] = [];
+  let stages: Stage[];
   try {
-    for (const f of factories) stages.push(await f.create({ width: info.width, height: info.height, format: info.format, fps, live, log }, stageFlagValues));
+    stages = await createStages(factories, { width: info.width, height: info.height, format: info.format, fps, live, log }, stageFlagValues);
   } catch (err) {
     source.stop();
-    for (const s of stages) await s.close?.();
     if (err instanceof StageConfigError) throw new UsageError(err.message);
     throw err;
   }
+  const out = outputGeometry(stages, info);
   const pipeline: Pipeline = createPipeline({ stages, fps, mode: live ? 'live' : 'offline', onOverrun });
   log.info(
-    `${info.width}x${info.height} ${info.format} from ${input === '-' ? 'stdin' : input}: ${pipeline.mode} mode, stages ${stages.map((s) => s.name).join(' → ') || 'none (pass-through)'}, ` +
+    `${info.width}x${info.height} ${info.format} from ${input === '-' ? 'stdin' : input}${out.width !== info.width || out.height !== info.height ? ` → ${out.width}x${out.height}` : ''}: ${pipeline.mode} mode, stages ${stages.map((s) => s.name).join(' → ') || 'none (pass-through)'}, ` +
       `budget ${pipeline.budgetMs.toFixed(2)} ms per stage`,
   );
   pipeline.events.subscribe((e) => {

@@ -1,9 +1,7 @@
 /**
  * The demo's pipeline run through the library API: decoder → SR → calibration → thermal → FFV1 file,
- * with the screen profile applied as `ledpipe --profile` does. Not runJob: runJob creates every stage
- * at the input's size, so a stage after an x2 SR (calibration, thermal) would be built for the feed's
- * geometry instead of the wall's and refuse a wall-size calibration. Here each stage is created at
- * the size of the frames it will see.
+ * with the screen profile applied as `ledpipe --profile` does (createStages builds each stage for the
+ * frames it will see, as runJob does).
  */
 import { concatMap, from } from 'rxjs';
 import { formatDecision } from '../cli/profile-command.js';
@@ -18,7 +16,7 @@ import { applyProfile } from '../profiles/apply-profile.js';
 import { loadProfile } from '../profiles/library.js';
 import { modelCandidates } from '../profiles/profile-facts.js';
 import { ensureStageTimes } from '../profiles/self-benchmark.js';
-import { resolveStageFactories, stageFlags, type StageFlagValues } from '../stages/registry.js';
+import { createStages, resolveStageFactories, stageFlags, type StageFlagValues } from '../stages/registry.js';
 
 export interface PipelineRunOptions {
   readonly ffmpeg: string;
@@ -52,10 +50,8 @@ export async function runPipeline(o: PipelineRunOptions): Promise<void> {
       streamBits: 16,
     });
     log.info(formatDecision(applied.decision).trimEnd());
-    const [sr, ...rest] = resolveStageFactories(['sr', 'calibration', 'thermal'], applied.flags);
-    const ctx = { format: 'rgb48le' as const, fps, live: false, log };
-    stages.push(await sr!.create({ ...ctx, width: info.width, height: info.height }, applied.flags));
-    for (const f of rest) stages.push(await f.create({ ...ctx, width: info.width * o.scale, height: info.height * o.scale }, applied.flags));
+    const factories = resolveStageFactories(['sr', 'calibration', 'thermal'], applied.flags);
+    stages = await createStages(factories, { width: info.width, height: info.height, format: 'rgb48le', fps, live: false, log }, applied.flags);
     const pipeline = createPipeline({ stages, fps, mode: 'offline', onOverrun: applied.onOverrun ?? 'degrade' });
     stages = [];
     log.info(`${info.width}x${info.height} → ${info.width * o.scale}x${info.height * o.scale} rgb48le: stages sr → calibration → thermal, budget ${pipeline.budgetMs.toFixed(2)} ms per stage`);

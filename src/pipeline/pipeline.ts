@@ -109,9 +109,26 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         frame.release();
         throw new StageError(stage.name, frame.seq, error);
       }
-      // Live: the show goes on with the frame as it came in; the operator hears about it once per frame.
+      // Live: the show goes on with the frame as it came in (or as the stage's pass-through delivers it, for a
+      // stage that changes the geometry); the operator hears about it once per frame.
       events.next({ kind: 'stage-error', stage: stage.name, seq: frame.seq, error, mode: governor.mode });
-      return of(frame);
+      return passThrough(frame);
+    };
+
+    /** The frame unprocessed, or through the stage's pass-through; a frame even that fails on is dropped. */
+    const passThrough = (frame: Frame): Observable<Frame> => {
+      if (!stage.passThrough) return of(frame);
+      return defer(() => Promise.resolve(stage.passThrough!(frame))).pipe(
+        catchError((err: unknown) => {
+          st.errors++;
+          st.dropped++;
+          stats.dropped++;
+          entryTimes.delete(frame.seq);
+          frame.release();
+          events.next({ kind: 'stage-error', stage: stage.name, seq: frame.seq, error: err instanceof Error ? err : new Error(String(err)), mode: governor.mode });
+          return EMPTY;
+        }),
+      );
     };
 
     return concatMap((frame: Frame): Observable<Frame> => {
@@ -125,7 +142,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       if (decision === 'bypass') {
         st.bypassed++;
-        return of(frame);
+        return passThrough(frame);
       }
       const t0 = now();
       let result: Frame | Promise<Frame>;

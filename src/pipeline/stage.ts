@@ -1,4 +1,11 @@
-import type { Frame } from './frame.js';
+import type { Frame, PixelFormat } from './frame.js';
+
+/** The size and format of the frames a stage emits. */
+export interface FrameGeometry {
+  readonly width: number;
+  readonly height: number;
+  readonly format: PixelFormat;
+}
 
 /**
  * A pipeline stage: the AI, calibration and thermal stages all implement this.
@@ -11,8 +18,15 @@ import type { Frame } from './frame.js';
 export interface Stage {
   readonly name: string;
   readonly modes: readonly string[];
+  /** The geometry of the frames it emits, when it differs from its input's (e.g. SR x2); the next stage is built for it. */
+  readonly output?: FrameGeometry;
   setMode?(index: number): void;
   process(frame: Frame): Promise<Frame> | Frame;
+  /**
+   * What a bypass or a live-mode failure delivers instead of the frame as it came in. Stages that change
+   * the geometry provide it (SR: its cheapest rung), so the stages after them never see a wrong-size frame.
+   */
+  passThrough?(frame: Frame): Promise<Frame> | Frame;
   /** Frees native resources; called once when the pipeline ends. */
   close?(): Promise<void> | void;
 }

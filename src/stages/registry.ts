@@ -1,6 +1,6 @@
 import type { PixelFormat } from '../pipeline/frame.js';
 import type { Logger } from '../pipeline/logger.js';
-import type { Stage } from '../pipeline/stage.js';
+import type { FrameGeometry, Stage } from '../pipeline/stage.js';
 import { calibrationStageFactory } from './calibration-stage.js';
 import { srStageFactory } from './sr-stage.js';
 import { thermalStageFactory } from './thermal-stage.js';
@@ -64,6 +64,32 @@ export function stageFlags(): StageFlag[] {
 /** The default `--stages` list: every stage that can run with these flags, in canonical order. */
 export function defaultStageNames(values: StageFlagValues): string[] {
   return FACTORIES.filter((f) => f.unavailableReason(values) === null).map((f) => f.name);
+}
+
+/**
+ * Creates the stages in order, each for the frames it will receive: a stage that changes the geometry
+ * (SR x2) declares `output`, and the stages after it are built for that size. If one fails, the ones
+ * already created are closed before the error propagates.
+ */
+export async function createStages(factories: readonly StageFactory[], ctx: StageContext, values: StageFlagValues): Promise<Stage[]> {
+  const stages: Stage[] = [];
+  let geometry: FrameGeometry = { width: ctx.width, height: ctx.height, format: ctx.format };
+  try {
+    for (const f of factories) {
+      const stage = await f.create({ ...ctx, ...geometry }, values);
+      stages.push(stage);
+      geometry = stage.output ?? geometry;
+    }
+  } catch (err) {
+    for (const s of stages) await s.close?.();
+    throw err;
+  }
+  return stages;
+}
+
+/** The geometry of the frames leaving the last stage (the input's when no stage changes it). */
+export function outputGeometry(stages: readonly Stage[], input: FrameGeometry): FrameGeometry {
+  return stages.reduce<FrameGeometry>((g, s) => s.output ?? g, input);
 }
 
 /** Resolves names to factories, with errors that name the stage and the choices. */

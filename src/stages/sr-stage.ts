@@ -6,7 +6,7 @@
  */
 import { FramePool } from '../pipeline/frame-pool.js';
 import type { Frame } from '../pipeline/frame.js';
-import type { Stage } from '../pipeline/stage.js';
+import type { FrameGeometry, Stage } from '../pipeline/stage.js';
 import { BACKEND_NAMES, type Backend, type BackendName, type SessionOptions } from '../inference/backend.js';
 import { OnnxRuntimeBackend } from '../inference/onnxruntime-backend.js';
 import { loadWithFallback, selectBackend } from '../inference/select.js';
@@ -93,6 +93,11 @@ export class SrStage implements Stage {
     this.markUnloaded();
   }
 
+  /** Frames leave at the model's scale, in the input's format. */
+  get output(): FrameGeometry {
+    return { width: this.outputWidth, height: this.outputHeight, format: this.input.format };
+  }
+
   /** The card of the model at the top of the ladder (null when it failed to load in live mode). */
   get model(): ModelCard | null {
     const top = this.rungs[0];
@@ -151,6 +156,25 @@ export class SrStage implements Stage {
     }
     frame.release();
     return this.count(rung, out);
+  }
+
+  /** Bypass and live-mode failures: the frame through the last rung (native Lanczos), at the output size. */
+  passThrough(frame: Frame): Promise<Frame> {
+    const run = this.queue.then(async () => {
+      if (this.closed) throw new Error(`stage '${this.name}' is closed`);
+      if (this.fallback.kind === 'passthrough') return this.count(this.fallback, frame);
+      const out = await this.pool!.acquireFrame(frame.seq, frame.ptsMs);
+      try {
+        await this.fallback.process(frame, out.data);
+      } catch (err) {
+        out.release();
+        throw err;
+      }
+      frame.release();
+      return this.count(this.fallback, out);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private count(rung: SrRung, frame: Frame): Frame {

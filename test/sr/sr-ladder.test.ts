@@ -207,6 +207,16 @@ describe.skipIf(!nativeAvailable)(`SR stage ladder, errors and live fallback${sk
     await stage.close();
   });
 
+  it('passThrough (bypass, live failures) delivers the output size through the Lanczos rung', async () => {
+    const stage = await make({ model: 'fam-q', bicubicRung: true });
+    expect(stage.output).toEqual({ width: 48, height: 30, format: 'rgb24' });
+    const data = randomFrameData(24, 15, 'rgb24', 37);
+    const out = await stage.passThrough(testFrame(data, 24, 15, 'rgb24'));
+    expect([out.width, out.height, stage.lastRung]).toEqual([48, 30, 'lanczos']);
+    expect(out.data.equals(lanczos(data, 24, 15, 2, 'rgb24'))).toBe(true);
+    await stage.close();
+  });
+
   it('live: no usable model at all (unknown id, bad card) still gives a Lanczos stage at the asked scale', async () => {
     const logs: string[] = [];
     const stage = await make({ model: path.join(dir, 'nope.onnx'), scale: 4, live: true, log: (m) => logs.push(m) });

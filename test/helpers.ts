@@ -40,13 +40,18 @@ export interface CliResult {
 }
 
 /** Runs the real CLI; stdin may be a Buffer (piped in) or 'ignore'. */
-export function runCli(args: string[], opts: { input?: Buffer; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { input?: Buffer; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void; onStdout?: (bytesSoFar: number) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const spawnOpts: SpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } };
     const child = spawn(process.execPath, [CLI, ...args], spawnOpts);
     const out: Buffer[] = [];
     let err = '';
-    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    let bytes = 0;
+    child.stdout!.on('data', (b: Buffer) => {
+      out.push(b);
+      bytes += b.length;
+      opts.onStdout?.(bytes);
+    });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (t: string) => (err += t));
     child.on('error', reject);

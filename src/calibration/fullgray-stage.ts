@@ -16,6 +16,8 @@ import { DITHER_TILE_INDEX, ditherTiles, temporalDitherOffset } from './dither-t
 import { buildKernelPlan } from './fullgray-plan.js';
 import { applyReference, KERNEL_FLAG_GAIN, KERNEL_FLAG_SEAM, KERNEL_FLAG_SINGLE_ANCHOR } from './fullgray-reference.js';
 import { readLedcal, type Calibration, type DitherMode } from './ledcal-format.js';
+import { trimCalibration, whiteTrimGains } from './white-trim.js';
+import type { DisplayMode } from '../live/display-mode.js';
 
 /**
  * The degradation ladder, best first (measured in docs/CALIBRATION.md). 'single-anchor' applies each
@@ -62,12 +64,23 @@ export class FullGrayStageError extends Error {
   }
 }
 
+/** What a display mode changes here: the white (a colour-temperature trim) and the dither. */
+interface Look {
+  readonly cct?: number;
+  readonly referenceCct?: number;
+  readonly dither?: DitherMode;
+}
+
 interface Active {
+  /** The calibration as read from the file (display-mode trims are applied to it, never stacked). */
   readonly calibration: Calibration | null;
+  readonly look: Look;
   readonly lut: CubeLut | null;
   readonly outBits: number;
   readonly dither: DitherMode;
   readonly native: NativeCalibrationPlan | null;
+  /** What the reference path applies: the calibration after the display mode's trim. */
+  readonly trimmed: Calibration | null;
 }
 
 export interface FullGrayReloadStats {
@@ -86,6 +99,8 @@ export class FullGrayStage implements Stage {
   private timer: NodeJS.Timeout | null = null;
   private reloading: Promise<boolean> | null = null;
   private closed = false;
+  /** Display modes built and waiting for their frame, by version. */
+  private readonly prepared = new Map<number, Active>();
 
   private constructor(
     private readonly o: FullGrayStageOptions,
@@ -106,18 +121,41 @@ export class FullGrayStage implements Stage {
   }
 
   /** Validates a calibration against the stream and builds its tables (throws with the reason). */
-  private static prepare(o: FullGrayStageOptions, cal: Calibration | null, useNative: boolean): Active {
+  private static prepare(o: FullGrayStageOptions, cal: Calibration | null, useNative: boolean, look: Look = {}): Active {
     const maxBits = o.format === 'rgb24' ? 8 : 16;
     const outBits = o.bitDepth ?? Math.min(cal?.output.bitDepth ?? maxBits, maxBits);
     if (outBits > maxBits) throw new FullGrayStageError(`bit depth ${outBits} needs a 16-bit stream (rgb48le); this one is ${o.format}`);
     const lut = o.lut ?? cal?.lut?.cube ?? null;
-    const dither = o.dither ?? cal?.output.dither ?? 'none';
+    const dither = look.dither ?? o.dither ?? cal?.output.dither ?? 'none';
     if (cal && (cal.width !== o.width || cal.height !== o.height)) {
       throw new FullGrayStageError(`the calibration is for a ${cal.width}x${cal.height} wall but the stream is ${o.width}x${o.height}`);
     }
+    const trimmed = cal && look.cct !== undefined ? trimCalibration(cal, whiteTrimGains(cal.target, look.referenceCct, look.cct)) : cal;
     let native: NativeCalibrationPlan | null = null;
-    if (useNative) native = createNativeCalibrationPlan(buildKernelPlan({ width: o.width, height: o.height, format: o.format, outBits, calibration: cal, lut }));
-    return { calibration: cal, lut, outBits, dither, native };
+    if (useNative) native = createNativeCalibrationPlan(buildKernelPlan({ width: o.width, height: o.height, format: o.format, outBits, calibration: trimmed, lut }));
+    return { calibration: cal, look, lut, outBits, dither, native, trimmed };
+  }
+
+  /**
+   * A new display mode: the colour temperature trims the calibration's white (relative to the CCT it
+   * was made for), the brightness may change the dither. Built here, off the frame path; swapped in
+   * by applyDisplayMode at the frame the pipeline says. A LUT-only stage has no target white to trim.
+   */
+  prepareDisplayMode(mode: DisplayMode): void {
+    const look: Look = {
+      ...(mode.dither ? { dither: mode.dither } : {}),
+      ...(this.active.calibration && mode.cct !== undefined ? { cct: mode.cct } : {}),
+      ...(mode.referenceCct !== undefined ? { referenceCct: mode.referenceCct } : {}),
+    };
+    if (!this.active.calibration && mode.cct !== mode.referenceCct) this.o.log.warn(`calibration: a LUT-only stage has no target white; the ${mode.cct} K colour temperature is not applied`);
+    this.prepared.set(mode.version, FullGrayStage.prepare(this.o, this.active.calibration, this.useNative, look));
+  }
+
+  applyDisplayMode(mode: DisplayMode): void {
+    const next = this.prepared.get(mode.version);
+    if (!next) return;
+    for (const v of this.prepared.keys()) if (v <= mode.version) this.prepared.delete(v);
+    this.active = next;
   }
 
   setMode(index: number): void {
@@ -139,7 +177,7 @@ export class FullGrayStage implements Stage {
     if (a.native) {
       await applyNativeCalibrationAsync({ plan: a.native, width: frame.width, height: frame.height, format: frame.format, data: frame.data, flags, ditherIndex, ditherX: off.x, ditherY: off.y, threads: this.o.threads ?? 1 });
     } else {
-      applyReference({ calibration: a.calibration, lut: a.lut, format: frame.format, width: frame.width, height: frame.height, outBits: a.outBits, flags, dither: ditherTiles()[ditherIndex]!, ditherX: off.x, ditherY: off.y }, frame.data);
+      applyReference({ calibration: a.trimmed, lut: a.lut, format: frame.format, width: frame.width, height: frame.height, outBits: a.outBits, flags, dither: ditherTiles()[ditherIndex]!, ditherX: off.x, ditherY: off.y }, frame.data);
     }
     return frame;
   }
@@ -165,9 +203,12 @@ export class FullGrayStage implements Stage {
       const file = this.o.calibrationFile!;
       try {
         const cal = await readLedcal(file);
-        const next = FullGrayStage.prepare(this.o, cal, this.useNative);
+        const next = FullGrayStage.prepare(this.o, cal, this.useNative, this.active.look);
+        // Display modes waiting for their frame get the new file too.
+        const waiting = [...this.prepared].map(([v, p]) => [v, FullGrayStage.prepare(this.o, cal, this.useNative, p.look)] as const);
         if (this.closed) return false;
         this.active = next;
+        for (const [v, p] of waiting) this.prepared.set(v, p);
         this.reloadStats.reloads++;
         this.o.log.info(`calibration: reloaded ${file}`);
         return true;

@@ -11,7 +11,10 @@ import { createPipeline, type Pipeline } from '../pipeline/pipeline.js';
 import type { Stage } from '../pipeline/stage.js';
 import { createStages, defaultStageNames, outputGeometry, resolveStageFactories, StageConfigError, stageFlags, type StageFactory, type StageFlagValues } from '../stages/registry.js';
 import { applyProfile } from '../profiles/apply-profile.js';
-import { loadProfile } from '../profiles/library.js';
+import { loadProfile, userProfileFile } from '../profiles/library.js';
+import type { DitherMode } from '../calibration/ledcal-format.js';
+import type { DisplayMode } from '../live/display-mode.js';
+import { startLiveDisplay } from '../live/live-display.js';
 import { modelCandidates } from '../profiles/profile-facts.js';
 import { ensureStageTimes } from '../profiles/self-benchmark.js';
 import { ProfileError, type ScreenProfile } from '../profiles/screen-profile.js';
@@ -80,8 +83,9 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
 
   let stageFlagValues = o.stageFlags;
   let onOverrun = o.onOverrun;
+  let deriveMode: ((mode: DisplayMode) => DisplayMode) | undefined;
   if (profile) {
-    const applied = applyProfile({
+    const profileInput = {
       profile,
       content: { width: info.width, height: info.height },
       fps,
@@ -91,7 +95,14 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
       declaredFlags: new Set(stageFlags().map((f) => f.name)),
       onOverrunGiven: o.onOverrunGiven ? formatOverrunPolicySpec(o.onOverrun) : null,
       streamBits: info.format === 'rgb24' ? 8 : 16,
-    });
+    } as const;
+    const applied = applyProfile(profileInput);
+    // A brightness switch re-resolves the dither the profile asks for (an explicit --dither still wins).
+    deriveMode = (mode) => {
+      const atMode = { ...profile!, brightness: { mode: mode.brightnessMode, percent: mode.brightnessPercent }, targetCct: mode.cct ?? profile!.targetCct };
+      const dither = applyProfile({ ...profileInput, profile: atMode }).flags.dither;
+      return typeof dither === 'string' ? { ...mode, dither: dither as DitherMode } : mode;
+    };
     log.info(formatDecision(applied.decision).trimEnd());
     stageFlagValues = applied.flags;
     if (applied.onOverrun) onOverrun = parseOverrunPolicySpec(applied.onOverrun);
@@ -113,7 +124,12 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
     throw err;
   }
   const out = outputGeometry(stages, info);
-  const pipeline: Pipeline = createPipeline({ stages, fps, mode: live ? 'live' : 'offline', onOverrun });
+  const display = startLiveDisplay({ stages, profile, profileFile: o.profile === null ? null : userProfileFile(o.profile), ...(deriveMode ? { derive: deriveMode } : {}), log });
+  const pipeline: Pipeline = createPipeline({ stages, fps, mode: live ? 'live' : 'offline', onOverrun, displayMode: display.controller });
+  const closePipeline = async (): Promise<void> => {
+    display.close();
+    await pipeline.close();
+  };
   log.info(
     `${info.width}x${info.height} ${info.format} from ${input === '-' ? 'stdin' : input}${out.width !== info.width || out.height !== info.height ? ` → ${out.width}x${out.height}` : ''}: ${pipeline.mode} mode, stages ${stages.map((s) => s.name).join(' → ') || 'none (pass-through)'}, ` +
       `budget ${pipeline.budgetMs.toFixed(2)} ms per stage`,
@@ -187,7 +203,7 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
     // `| head -c N` and friends: the reader has what it wanted.
     source.stop();
     await (sink as FrameSink | null)?.abort();
-    await pipeline.close();
+    await closePipeline();
     finishStats(statsWriter, pipeline, log, 'output-closed');
     log.debug('stdout closed by its reader; stopping');
     return 0;
@@ -196,7 +212,7 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
     // The output is stalled: finishing it would block again. Drop it (a file's temp name is removed).
     source.stop();
     await (sink as FrameSink | null)?.abort();
-    await pipeline.close();
+    await closePipeline();
     finishStats(statsWriter, pipeline, log, 'signal');
     log.error(error.message);
     return SIGNAL_EXIT[error.signal];
@@ -226,7 +242,7 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
     source.stop();
     await activeSink?.abort();
   }
-  await pipeline.close();
+  await closePipeline();
   const summary = finishStats(statsWriter, pipeline, log, error ? 'error' : signalled ? 'signal' : 'done');
   if (error !== null) {
     log.error(error instanceof Error ? error.message : String(error));

@@ -1,4 +1,5 @@
 import { catchError, concatMap, defer, EMPTY, finalize, from, map, Observable, of, Subject, tap } from 'rxjs';
+import type { DisplayMode } from '../live/display-mode.js';
 import type { Frame } from './frame.js';
 import type { Stage } from './stage.js';
 import { defaultTuning, StageGovernor, type GovernorEvent, type GovernorTuning } from './stage-governor.js';
@@ -19,6 +20,11 @@ export interface PipelineOptions {
   readonly tuning?: Partial<GovernorTuning>;
   /** Milliseconds clock for stage timing; default performance.now. Tests inject a fake clock. */
   readonly clock?: () => number;
+  /**
+   * The display mode (brightness / colour temperature) in force: each frame takes the mode current when
+   * it enters, and each stage is switched to a frame's mode just before it processes that frame.
+   */
+  readonly displayMode?: { readonly current: DisplayMode };
 }
 
 /** Something a stage did that an operator should hear about. */
@@ -72,6 +78,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const stats = new PipelineStats(mode, budgetMs);
   const events = new Subject<PipelineEvent>();
   const entryTimes = new Map<number, number>();
+  const frameModes = new Map<number, DisplayMode>();
+  /** A frame leaves the pipeline (delivered or dropped). */
+  const forget = (seq: number): void => {
+    entryTimes.delete(seq);
+    frameModes.delete(seq);
+  };
   let closed: Promise<void> | null = null;
 
   const close = (): Promise<void> => {
@@ -123,7 +135,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           st.errors++;
           st.dropped++;
           stats.dropped++;
-          entryTimes.delete(frame.seq);
+          forget(frame.seq);
           frame.release();
           events.next({ kind: 'stage-error', stage: stage.name, seq: frame.seq, error: err instanceof Error ? err : new Error(String(err)), mode: governor.mode });
           return EMPTY;
@@ -131,12 +143,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       );
     };
 
+    let modeVersion = 0;
     return concatMap((frame: Frame): Observable<Frame> => {
+      const displayMode = frameModes.get(frame.seq);
+      if (displayMode && displayMode.version !== modeVersion && stage.applyDisplayMode) {
+        stage.applyDisplayMode(displayMode);
+        modeVersion = displayMode.version;
+      }
       const decision = governor.decide(frame.seq);
       if (decision === 'drop') {
         st.dropped++;
         stats.dropped++;
-        entryTimes.delete(frame.seq);
+        forget(frame.seq);
         frame.release();
         return EMPTY;
       }
@@ -164,16 +182,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         tap((frame) => {
           stats.framesIn++;
           entryTimes.set(frame.seq, now());
+          if (options.displayMode) frameModes.set(frame.seq, options.displayMode.current);
         }),
       );
       for (const stage of options.stages) out = out.pipe(stageOperator(stage));
       return out.pipe(
         map((frame) => {
           const t = entryTimes.get(frame.seq);
-          if (t !== undefined) {
-            stats.latency.record(now() - t);
-            entryTimes.delete(frame.seq);
-          }
+          if (t !== undefined) stats.latency.record(now() - t);
+          forget(frame.seq);
           stats.framesOut++;
           return frame;
         }),

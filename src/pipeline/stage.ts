@@ -1,3 +1,4 @@
+import type { DisplayModeAware } from '../live/display-mode.js';
 import type { Frame, PixelFormat } from './frame.js';
 
 /** The size and format of the frames a stage emits. */
@@ -15,7 +16,7 @@ export interface FrameGeometry {
  * `process` may return the same frame (in-place work) or a new one (e.g. a different size after SR);
  * when it returns a new frame it must release the input frame itself.
  */
-export interface Stage {
+export interface Stage extends DisplayModeAware {
   readonly name: string;
   readonly modes: readonly string[];
   /** The geometry of the frames it emits, when it differs from its input's (e.g. SR x2); the next stage is built for it. */

@@ -20,9 +20,13 @@ export function presetNames(): string[] {
 }
 
 /** A preset name or a path to a profile JSON file; errors name the file and field. */
+/** The user's profile file behind `--profile` (null for a built-in preset's name). */
+export function userProfileFile(nameOrPath: string): string | null {
+  return !nameOrPath.includes('/') && !nameOrPath.endsWith('.json') && presetNames().includes(nameOrPath) ? null : nameOrPath;
+}
+
 export function loadProfile(nameOrPath: string): ScreenProfile {
-  const isPreset = !nameOrPath.includes('/') && !nameOrPath.endsWith('.json') && presetNames().includes(nameOrPath);
-  const file = isPreset ? path.join(presetDir(), `${nameOrPath}.json`) : nameOrPath;
+  const file = userProfileFile(nameOrPath) ?? path.join(presetDir(), `${nameOrPath}.json`);
   if (!fs.existsSync(file)) {
     throw new ProfileError(nameOrPath, '(file)', `no such profile file, and not a built-in preset (presets: ${presetNames().join(', ')})`);
   }

@@ -14,6 +14,7 @@ import { GainSlew } from './gain-slew.js';
 import type { LedTypeModel } from './led-model.js';
 import { sampleView, thermalReference } from './reference-kernel.js';
 import type { TemperatureSource } from './sources/temperature-source.js';
+import type { DisplayModeRequest } from '../live/display-mode.js';
 import { zoneCorrections, type HeadroomPolicy } from './thermal-correction.js';
 import { buildThermalTables, type SignalTransfer, type ThermalDither } from './transfer-tables.js';
 import { zoneCount, type ZoneGrid } from './zone-grid.js';
@@ -210,6 +211,11 @@ export class ThermalStage implements Stage {
   }
 
   setMode(): void {}
+
+  /** Display-mode control on the telemetry channel goes to `listener` (requests that came earlier are held for it). */
+  onDisplayModeRequest(listener: (req: DisplayModeRequest, from: string) => void): void {
+    this.o.source.board.onDisplayModeRequest((req) => listener(req, this.o.source.description));
+  }
 
   async close(): Promise<void> {
     await this.o.source.close();

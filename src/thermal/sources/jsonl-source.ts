@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { Logger } from '../../pipeline/logger.js';
 import { MalformedInputLog } from './malformed-log.js';
-import { parseTemperatureMessage, TelemetryError } from './telemetry-message.js';
+import { parseTelemetryMessage, TelemetryError } from './telemetry-message.js';
 import type { TemperatureSource } from './temperature-source.js';
 import { ZoneTemperatureBoard } from './zone-board.js';
 
@@ -91,7 +91,7 @@ export class JsonLinesTemperatureSource implements TemperatureSource {
       this.line++;
       if (l.trim() === '') continue;
       try {
-        this.board.apply(parseTemperatureMessage(l, this.board.zones), now);
+        this.board.applyMessage(parseTelemetryMessage(l, this.board.zones), now);
       } catch (err) {
         if (!(err instanceof TelemetryError)) throw err;
         this.board.malformed++;

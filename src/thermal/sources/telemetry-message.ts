@@ -5,7 +5,11 @@
  *   {"zones": [41.5, 40.9, null, 39.8], "t": 1732550400.25}      index = zone; null = no reading
  *   {"zones": [{"zone": 0, "celsius": 41.5}, {"zone": 7, "celsius": 38.0}]}
  * "t" (sensor time, seconds, optional) lets a late datagram lose to a newer one it crossed.
+ * The same channel carries display-mode control (src/live/display-mode.ts), alone or with readings:
+ *   {"brightness": {"mode": "night", "percent": 20}, "targetCct": 5600}
  */
+import { DisplayModeError, readDisplayModeRequest, type DisplayModeRequest } from '../../live/display-mode.js';
+
 export const MIN_CELSIUS = -40;
 export const MAX_CELSIUS = 150;
 
@@ -39,14 +43,40 @@ function reading(zone: unknown, celsius: unknown, t: number | undefined, zones: 
   return t === undefined ? { zone, celsius } : { zone, celsius, t };
 }
 
-/** Parses one message for a wall of `zones` zones. Throws TelemetryError. */
-export function parseTemperatureMessage(text: string, zones: number): ZoneReading[] {
+export interface TelemetryMessage {
+  readonly readings: ZoneReading[];
+  /** A display-mode change carried by the message, or null. */
+  readonly displayMode: DisplayModeRequest | null;
+}
+
+/** Parses one message (readings and/or display-mode control) for a wall of `zones` zones. Throws TelemetryError. */
+export function parseTelemetryMessage(text: string, zones: number): TelemetryMessage {
   let msg: unknown;
   try {
     msg = JSON.parse(text);
   } catch (err) {
     throw new TelemetryError(`not JSON (${err instanceof Error ? err.message : String(err)})`);
   }
+  let displayMode: DisplayModeRequest | null = null;
+  if (typeof msg === 'object' && msg !== null && !Array.isArray(msg)) {
+    try {
+      displayMode = readDisplayModeRequest(msg as Record<string, unknown>);
+    } catch (err) {
+      if (err instanceof DisplayModeError) throw new TelemetryError(err.reason);
+      throw err;
+    }
+    const o = msg as Record<string, unknown>;
+    if (displayMode && o.zone === undefined && o.celsius === undefined && o.zones === undefined) return { readings: [], displayMode };
+  }
+  return { readings: readings(msg, zones), displayMode };
+}
+
+/** Parses one message of temperature readings for a wall of `zones` zones. Throws TelemetryError. */
+export function parseTemperatureMessage(text: string, zones: number): ZoneReading[] {
+  return parseTelemetryMessage(text, zones).readings;
+}
+
+function readings(msg: unknown, zones: number): ZoneReading[] {
   if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
     throw new TelemetryError(`expected a JSON object with "zone" and "celsius", or "zones", but received ${describe(msg)}`);
   }

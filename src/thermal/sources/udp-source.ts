@@ -8,7 +8,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Logger } from '../../pipeline/logger.js';
 import { MalformedInputLog } from './malformed-log.js';
-import { parseTemperatureMessage, TelemetryError } from './telemetry-message.js';
+import { parseTelemetryMessage, TelemetryError } from './telemetry-message.js';
 import type { TemperatureSource } from './temperature-source.js';
 import { ZoneTemperatureBoard } from './zone-board.js';
 
@@ -52,7 +52,7 @@ export class UdpTemperatureSource implements TemperatureSource {
   private receive(msg: Buffer): void {
     this.datagrams++;
     try {
-      this.board.apply(parseTemperatureMessage(msg.toString('utf8'), this.board.zones), this.clock());
+      this.board.applyMessage(parseTelemetryMessage(msg.toString('utf8'), this.board.zones), this.clock());
     } catch (err) {
       if (!(err instanceof TelemetryError)) throw err;
       this.board.malformed++;

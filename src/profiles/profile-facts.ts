@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ModelCard } from '../models/model-card.js';
 import { defaultModelRegistry } from '../models/registry.js';
 import type { ModelCandidate, StageTimeTable } from './resolve-profile.js';
 
@@ -17,7 +18,17 @@ export function modelCandidates(): ModelCandidate[] {
         const size = /^(\d+)x(\d+)$/.exec(s.inputSize);
         return size ? [{ width: Number(size[1]), height: Number(size[2]), msPerFrame: s.msPerFrame, machine: s.machine }] : [];
       }),
+      ...(m.card.trainedFor ? { trainedFor: m.card.trainedFor } : {}),
+      ...(qualityDb(m.card) !== undefined ? { qualityDb: qualityDb(m.card)! } : {}),
     }));
+}
+
+/** The card's headline fidelity: the first PSNR figure it states (dB). */
+function qualityDb(card: ModelCard): number | undefined {
+  const q = card.measured?.quality ?? {};
+  const key = Object.keys(q).find((k) => /psnr/i.test(k));
+  const v = key === undefined ? undefined : (q as Record<string, unknown>)[key];
+  return typeof v === 'number' ? v : undefined;
 }
 
 /** Where measured stage times of this machine are cached: $LEDPIPE_CACHE or ~/.cache/ledpipe. */

@@ -15,6 +15,28 @@ export interface ModelCandidate {
   readonly tier: Tier;
   /** Card speed measurements: input size and ms per frame, with the machine they were taken on. */
   readonly speed: ReadonlyArray<{ readonly width: number; readonly height: number; readonly msPerFrame: number; readonly machine: string }>;
+  /** The screen conditions the card says the model was trained for. */
+  readonly trainedFor?: { readonly pixelPitchMm?: number; readonly viewingDistanceM?: number; readonly sourceSize?: string; readonly content?: string };
+  /** The card's measured fidelity (PSNR-Y, dB), to order models of one tier that match equally. */
+  readonly qualityDb?: number;
+}
+
+/**
+ * How far a model's training conditions are from this screen and content: the sum of |ln ratio| of
+ * pixel pitch, viewing distance and source pixel count; a condition the card does not state costs
+ * 0.5 (a model trained for P2.5 is a better bet on a P2.5 wall than one that says nothing).
+ */
+function conditionDistance(m: ModelCandidate, p: ScreenProfile, content: { width: number; height: number }): number {
+  const t = m.trainedFor ?? {};
+  const term = (a: number | undefined, b: number): number => (a === undefined ? 0.5 : Math.abs(Math.log(a / b)));
+  const size = t.sourceSize ? /^(\d+)x(\d+)$/.exec(t.sourceSize) : null;
+  return term(t.pixelPitchMm, p.pixelPitchMm) + term(t.viewingDistanceM, p.viewingDistanceM) + term(size ? Number(size[1]) * Number(size[2]) : undefined, content.width * content.height);
+}
+
+function describeConditions(m: ModelCandidate): string {
+  const t = m.trainedFor ?? {};
+  const parts = [t.pixelPitchMm !== undefined ? `P${t.pixelPitchMm}` : null, t.viewingDistanceM !== undefined ? `${t.viewingDistanceM} m` : null, t.sourceSize ?? null, t.content ? `${t.content} content` : null].filter(Boolean);
+  return parts.length ? `trained for ${parts.join(', ')}` : 'no training conditions stated';
 }
 
 /** Stage times measured on this machine (the cached self-benchmark): `${modelId}@${w}x${h}` → ms. */
@@ -98,7 +120,12 @@ export function resolveProfile(input: ResolveInput): Decision {
   let tier: Tier | 'lanczos' = 'lanczos';
   const limit = SR_BUDGET_SHARE * budgetMs;
   const pickAt = (s: 1 | 2 | 4): { chosen: Timed | null; tooSlow: Timed[]; unknown: ModelCandidate[] } => {
-    const cands = input.models.filter((m) => m.scale === s).sort((a, b) => TIER_ORDER.indexOf(a.tier) - TIER_ORDER.indexOf(b.tier));
+    // Best tier first; within a tier the model trained closest to this screen, then the higher fidelity.
+    const cands = input.models
+      .filter((m) => m.scale === s)
+      .map((m) => ({ m, d: conditionDistance(m, p, content) }))
+      .sort((a, b) => TIER_ORDER.indexOf(a.m.tier) - TIER_ORDER.indexOf(b.m.tier) || a.d - b.d || (b.m.qualityDb ?? 0) - (a.m.qualityDb ?? 0))
+      .map((x) => x.m);
     const tooSlow: Timed[] = [];
     const unknown: ModelCandidate[] = [];
     for (const m of cands) {
@@ -125,7 +152,7 @@ export function resolveProfile(input: ResolveInput): Decision {
     model = pick.chosen.model.id;
     tier = pick.chosen.model.tier;
     const skipped = pick.tooSlow.map((t) => `${t.model.id} (${t.model.tier}) needs ${t.ms.toFixed(1)} ms`).join('; ');
-    reasons.model = `${model}: ${pick.chosen.basis}, within ${limit.toFixed(1)} ms (${Math.round(SR_BUDGET_SHARE * 100)}% of the ${budgetMs.toFixed(2)} ms stage budget)${skipped ? `; better tiers too slow here: ${skipped}` : ''}`;
+    reasons.model = `${model} (${describeConditions(pick.chosen.model)}): ${pick.chosen.basis}, within ${limit.toFixed(1)} ms (${Math.round(SR_BUDGET_SHARE * 100)}% of the ${budgetMs.toFixed(2)} ms stage budget)${skipped ? `; better tiers too slow here: ${skipped}` : ''}`;
     reasons.tier = `the best tier that fits the budget on this machine`;
   } else {
     reasons.model = `none: ${x4Note}${whyNone(x4Note ? 2 : scale, pick)}`;

@@ -68,6 +68,27 @@ describe('screen profiles', () => {
     expect(s.reasons.model).toMatch(/better tiers too slow here: x2-quality \(quality\) needs 80.0 ms; x2-balanced \(balanced\) needs 30.0 ms/);
   });
 
+  it('within a tier, the model trained for conditions closest to the screen wins, then the higher fidelity', () => {
+    const speed = [{ width: 960, height: 540, msPerFrame: 5, machine: MACHINE }];
+    const models: ModelCandidate[] = [
+      { id: 'outdoor-x2', scale: 2, tier: 'realtime', speed, trainedFor: { pixelPitchMm: 10, viewingDistanceM: 30 }, qualityDb: 35 },
+      { id: 'fine-x2', scale: 2, tier: 'realtime', speed, trainedFor: { pixelPitchMm: 1.2, viewingDistanceM: 2.5 }, qualityDb: 34 },
+      { id: 'generic-x2', scale: 2, tier: 'realtime', speed, qualityDb: 36 },
+    ];
+    const content = { width: 960, height: 540 };
+    const fine = resolveProfile({ profile: loadProfile('fine-pitch-indoor'), content, fps: 60, models, stageTimes: new Map() });
+    expect(fine.settings.model).toBe('fine-x2');
+    expect(fine.reasons.model).toMatch(/^fine-x2 \(trained for P1\.2, 2\.5 m\):/);
+    const outdoor = resolveProfile({ profile: loadProfile('outdoor-billboard'), content: { width: 720, height: 360 }, fps: 60, models, stageTimes: new Map() });
+    expect(outdoor.settings.model).toBe('outdoor-x2');
+    // Nothing stated anywhere: fidelity decides.
+    const bare = models.map(({ trainedFor: _t, ...m }) => m);
+    expect(resolveProfile({ profile: loadProfile('fine-pitch-indoor'), content, fps: 60, models: bare, stageTimes: new Map() }).settings.model).toBe('generic-x2');
+    // A better tier still comes first.
+    const withQuality = [...models, { id: 'q-x2', scale: 2 as const, tier: 'quality' as const, speed }];
+    expect(resolveProfile({ profile: loadProfile('outdoor-billboard'), content: { width: 720, height: 360 }, fps: 60, models: withQuality, stageTimes: new Map() }).settings.model).toBe('q-x2');
+  });
+
   it('explicit flags override the profile and say so', () => {
     const d = resolveProfile({
       profile: loadProfile('outdoor-billboard'),

@@ -1,7 +1,8 @@
 /**
- * The full soak: 100,000 small frames (or --frames N) through every stage that runs without
- * outside input, sampling RSS and heap. Prints the verdict and writes bench-output/soak.json.
- *   node --expose-gc dist/benchmarks/soak/run.js [--frames N]
+ * The full soak: 100,000 small frames (or --frames N) through every stage (SR x2 with the shipped
+ * model, full-gray calibration, thermal with simulated heat), sampling RSS and heap. Prints the
+ * verdict and writes bench-output/soak.json.
+ *   node --expose-gc dist/benchmarks/soak/run.js [--frames N] [--stages all|lut]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,18 +12,28 @@ import { identityLut3d } from '../../src/calibration/lut-builders.js';
 import { createLutStage } from '../../src/calibration/lut-stage.js';
 import type { Stage } from '../../src/pipeline/stage.js';
 import { soak } from '../../test/support/soak.js';
+import { allStages } from '../../test/support/soak-stages.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const { values } = parseArgs({ options: { frames: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({ options: { frames: { type: 'string', default: '100000' }, stages: { type: 'string', default: 'all' } } });
 const frames = Number(values.frames);
+if (values.stages !== 'all' && values.stages !== 'lut') throw new Error(`--stages: expected all or lut, got '${values.stages}'`);
 
-const lut = createLutStage({ lut: { title: null, lut1d: null, lut3d: identityLut3d(33) } });
-const stages: Stage[] = [{ name: 'calibration', modes: lut.modes, setMode: (i) => lut.setMode(i), process: (f) => lut.process(f) }];
+// all: SR x2 → full-gray calibration → thermal (sim), 32x18 in, 64x36 out. lut: the LUT stage alone on 64x36 (content-tagged order check).
+const W = values.stages === 'all' ? 32 : 64, H = values.stages === 'all' ? 18 : 36;
+let stages: Stage[];
+let cleanup = (): void => undefined;
+if (values.stages === 'all') ({ stages, cleanup } = await allStages(W, H));
+else {
+  const lut = createLutStage({ lut: { title: null, lut1d: null, lut3d: identityLut3d(33) } });
+  stages = [{ name: 'calibration', modes: lut.modes, setMode: (i) => lut.setMode(i), process: (f) => lut.process(f) }];
+}
 
-const r = await soak({ frames, width: 64, height: 36, stages, warmupFrames: Math.min(10_000, Math.floor(frames / 10)), samples: 100 });
+const r = await soak({ frames, width: W, height: H, stages, warmupFrames: Math.min(10_000, Math.floor(frames / 10)), samples: 100, contentTagged: values.stages !== 'all' });
+cleanup();
 const ok = r.lost === 0 && r.reordered === 0 && r.statsConsistent && r.rssGrowthPct < 5;
 process.stdout.write(
-  `soak ${r.frames} frames 64x36, stages ${stages.map((s) => s.name).join(',')}: ${r.fps.toFixed(0)} fps; lost ${r.lost}, reordered ${r.reordered}, stats ${r.statsConsistent ? 'consistent' : 'INCONSISTENT'}; ` +
+  `soak ${r.frames} frames ${W}x${H}, stages ${stages.map((s) => s.name).join(',')}: ${r.fps.toFixed(0)} fps; lost ${r.lost}, reordered ${r.reordered}, stats ${r.statsConsistent ? 'consistent' : 'INCONSISTENT'}; ` +
     `RSS ${r.rssBaselineMiB.toFixed(1)} → ${r.rssEndMiB.toFixed(1)} MiB (${r.rssGrowthPct.toFixed(2)}% after warm-up), heap ${r.heapBaselineMiB.toFixed(1)} → ${r.heapEndMiB.toFixed(1)} MiB → ${ok ? 'PASS' : 'FAIL'}\n`,
 );
 fs.mkdirSync(path.join(ROOT, 'bench-output'), { recursive: true });

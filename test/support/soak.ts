@@ -19,6 +19,11 @@ export interface SoakOptions {
   /** Frames before the baseline memory sample (JIT, pools and caches settle). */
   readonly warmupFrames: number;
   readonly samples?: number;
+  /**
+   * Check order by the number each frame carries in its first bytes (default true). Stages that change
+   * the content (SR, calibration, thermal) overwrite it: order and loss are then checked by `seq`.
+   */
+  readonly contentTagged?: boolean;
 }
 
 export interface SoakResult {
@@ -85,7 +90,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
   await lastValueFrom(
     pipeline.process(source(o, pool)).pipe(
       tap((f) => {
-        const seq = f.data.readUInt32LE(0);
+        const seq = o.contentTagged === false ? f.seq : f.data.readUInt32LE(0);
         if (seq !== f.seq) reordered++;
         if (seq > expected) lost += seq - expected;
         else if (seq < expected) reordered++;

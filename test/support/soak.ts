@@ -38,7 +38,7 @@ export interface SoakResult {
   readonly heapGrowthPct: number;
   readonly statsConsistent: boolean;
   readonly fps: number;
-  readonly samples: ReadonlyArray<{ frame: number; rssMiB: number; heapMiB: number }>;
+  readonly samples: ReadonlyArray<{ frame: number; rssMiB: number; heapMiB: number; heapTotalMiB: number }>;
 }
 
 const MiB = 1024 * 1024;
@@ -81,7 +81,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
   const pool = new FramePool(o.width, o.height, 'rgb24', 4);
   const pipeline = createPipeline({ stages: o.stages, fps: 60, mode: 'offline' });
   const every = Math.max(1, Math.floor(o.frames / (o.samples ?? 50)));
-  const samples: Array<{ frame: number; rssMiB: number; heapMiB: number }> = [];
+  const samples: Array<{ frame: number; rssMiB: number; heapMiB: number; heapTotalMiB: number }> = [];
   let expected = 0;
   let lost = 0;
   let reordered = 0;
@@ -99,7 +99,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
         if (f.seq % every === 0) {
           gc();
           const m = process.memoryUsage();
-          samples.push({ frame: f.seq, rssMiB: m.rss / MiB, heapMiB: m.heapUsed / MiB });
+          samples.push({ frame: f.seq, rssMiB: m.rss / MiB, heapMiB: m.heapUsed / MiB, heapTotalMiB: m.heapTotal / MiB });
         }
       }),
     ),

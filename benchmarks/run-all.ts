@@ -7,9 +7,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderBenchCharts } from './charts.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ORDER = ['pipeline', 'inference', 'calibration', 'thermal', 'soak'];
+const ORDER = ['pipeline', 'resize', 'inference', 'calibration', 'thermal', 'end-to-end', 'soak'];
 
 const names = fs
   .readdirSync(HERE, { withFileTypes: true })
@@ -23,5 +24,6 @@ for (const name of names) {
   const r = spawnSync(process.execPath, ['--expose-gc', path.join(HERE, name, 'run.js')], { stdio: 'inherit' });
   if (r.status !== 0) failed.push(`${name} (exit ${r.status ?? r.signal})`);
 }
+renderBenchCharts();
 process.stdout.write(`\n${names.length - failed.length}/${names.length} benchmarks completed${failed.length ? `; failed: ${failed.join(', ')}` : ''}; results in bench-output/\n`);
 process.exit(failed.length ? 1 : 0);

@@ -5,18 +5,8 @@
  *   npm run bench                      (all benchmarks)
  *   node dist/benchmarks/pipeline/run.js [--frames1080 N] [--frames2160 N] [--repeats N]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { locateFfmpeg } from '../../src/io/ffmpeg-locate.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const OUT = path.join(ROOT, 'bench-output');
-const CLI = path.join(ROOT, 'bin', 'ledpipe.js');
-const FFMPEG = locateFfmpeg().path;
+import { CLI, ffmpeg, machineDescription, median, round, testClip, timeIt, writeResult } from '../support/measure.js';
 
 const { values } = parseArgs({
   options: { frames1080: { type: 'string', default: '600' }, frames2160: { type: 'string', default: '150' }, repeats: { type: 'string', default: '3' } },
@@ -34,48 +24,6 @@ const cases: Case[] = [
 ];
 const repeats = Number(values.repeats);
 
-function clipFor(c: Case): string {
-  const file = path.join(OUT, `clip-${c.width}x${c.height}-${c.frames}.mp4`);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(OUT, { recursive: true });
-    process.stderr.write(`generating ${file} ...\n`);
-    const r = spawnSync(FFMPEG, ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${c.width}x${c.height}:rate=60`, '-frames:v', String(c.frames), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-y', file + '.tmp.mp4']);
-    if (r.status !== 0) throw new Error(`cannot generate ${file}: ${r.stderr.toString()}`);
-    fs.renameSync(file + '.tmp.mp4', file);
-  }
-  return file;
-}
-
-/** Wall time of a shell-free command line whose stdout goes to /dev/null (or through `cat`). */
-function timeIt(cmd: string, args: string[], viaCat: boolean): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const devnull = fs.openSync('/dev/null', 'w');
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', viaCat ? 'pipe' : devnull, 'pipe'] });
-    let cat: ReturnType<typeof spawn> | null = null;
-    if (viaCat) {
-      cat = spawn('cat', [], { stdio: ['pipe', devnull, 'ignore'] });
-      child.stdout!.pipe(cat.stdin!);
-    }
-    let err = '';
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('close', (code) => {
-      const done = () => {
-        fs.closeSync(devnull);
-        if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${err}`));
-        else resolve(performance.now() - t0);
-      };
-      if (cat) cat.on('close', done);
-      else done();
-    });
-  });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 interface Row {
   case: string;
   frames: number;
@@ -91,16 +39,16 @@ interface Row {
 async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const c of cases) {
-    const clip = clipFor(c);
+    const clip = testClip(c.width, c.height, c.frames);
     const decode = ['-hide_banner', '-nostdin', '-v', 'error', '-i', clip, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24'];
     const alone: number[] = [];
     const viaCat: number[] = [];
     const led: number[] = [];
     // Interleave the contenders so drift on a shared machine hits all of them alike.
     for (let i = 0; i < repeats; i++) {
-      alone.push(await timeIt(FFMPEG, [...decode, '-y', '/dev/null'], false));
-      viaCat.push(await timeIt(FFMPEG, [...decode, 'pipe:1'], true));
-      led.push(await timeIt(process.execPath, [CLI, '-i', clip, '--stages', 'none', '--output-format', 'raw', '--log-level', 'error'], false));
+      alone.push(await timeIt(ffmpeg(), [...decode, '-y', '/dev/null']));
+      viaCat.push(await timeIt(ffmpeg(), [...decode, 'pipe:1'], true));
+      led.push(await timeIt(process.execPath, [CLI, '-i', clip, '--stages', 'none', '--output-format', 'raw', '--log-level', 'error']));
     }
     const a = median(alone) / c.frames;
     const p = median(viaCat) / c.frames;
@@ -117,7 +65,7 @@ async function main(): Promise<void> {
       ratio: round(a / l),
     });
   }
-  const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ffmpeg ${spawnSync(FFMPEG, ['-version'], { encoding: 'utf8' }).stdout.split('\n')[0]}`;
+  const machine = machineDescription();
   process.stdout.write(`pipeline pass-through (--stages none, raw RGB24 to /dev/null), median of ${repeats}; ${machine}\n`);
   process.stdout.write('case            frames  ffmpeg-alone fps  ffmpeg|cat fps  ledpipe fps  overhead ms/frame  ledpipe/ffmpeg speed\n');
   for (const r of rows) {
@@ -125,12 +73,7 @@ async function main(): Promise<void> {
       `${r.case.padEnd(15)} ${String(r.frames).padStart(6)}  ${r.ffmpegAloneFps.toFixed(1).padStart(16)}  ${r.ffmpegPipeCatFps.toFixed(1).padStart(14)}  ${r.ledpipeFps.toFixed(1).padStart(11)}  ${r.overheadMsPerFrame.toFixed(3).padStart(17)}  ${r.ratio.toFixed(3).padStart(20)}\n`,
     );
   }
-  fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(path.join(OUT, 'pipeline.json'), JSON.stringify({ benchmark: 'pipeline', machine, repeats, rows }, null, 2) + '\n');
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
+  writeResult('pipeline', { benchmark: 'pipeline', machine, repeats, rows });
 }
 
 main().catch((err: unknown) => {

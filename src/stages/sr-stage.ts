@@ -7,6 +7,7 @@
 import { FramePool } from '../pipeline/frame-pool.js';
 import type { Frame } from '../pipeline/frame.js';
 import type { FrameGeometry, Stage } from '../pipeline/stage.js';
+import { ModelFileWatch } from './sr-model-watch.js';
 import { BACKEND_NAMES, type Backend, type BackendName, type SessionOptions } from '../inference/backend.js';
 import { OnnxRuntimeBackend } from '../inference/onnxruntime-backend.js';
 import { loadWithFallback, selectBackend } from '../inference/select.js';
@@ -41,6 +42,8 @@ export interface SrStageOptions {
   readonly log?: (message: string) => void;
   /** Stage name. Default 'sr'. */
   readonly name?: string;
+  /** Watch the model files and reload a changed one between frames (default true). */
+  readonly watch?: boolean;
 }
 
 const DEFAULT_POOL_CAPACITY = 6;
@@ -78,7 +81,7 @@ export class SrStage implements Stage {
   constructor(
     readonly input: StreamGeometry,
     readonly scale: ModelScale,
-    private readonly rungs: readonly SrRung[],
+    private readonly rungs: SrRung[],
     private readonly fallback: SrRung,
     private readonly pool: FramePool | null,
     private readonly live: boolean,
@@ -158,6 +161,28 @@ export class SrStage implements Stage {
     return this.count(rung, out);
   }
 
+  /**
+   * Puts `next` in place of `old` on the ladder between two frames (a reloaded model file), and closes
+   * `old`. A rung that had failed is usable again once replaced.
+   */
+  swapRung(old: SrRung, next: SrRung): Promise<void> {
+    const run = this.queue.then(async () => {
+      const i = this.rungs.indexOf(old);
+      if (i < 0 || this.closed) {
+        await next.close();
+        return;
+      }
+      this.rungs[i] = next;
+      this.broken.delete(old);
+      await old.close();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Model-file watches (closed with the stage). */
+  readonly watches: ModelFileWatch[] = [];
+
   /** Bypass and live-mode failures: the frame through the last rung (native Lanczos), at the output size. */
   passThrough(frame: Frame): Promise<Frame> {
     const run = this.queue.then(async () => {
@@ -204,6 +229,7 @@ export class SrStage implements Stage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const w of this.watches) await w.close();
     await this.queue;
     for (const r of new Set([...this.rungs, this.fallback])) await r.close();
   }
@@ -265,6 +291,20 @@ export async function createSrStage(ctx: StageContext, options: SrStageOptions =
   const pool = scale === 1 && rungs.every((r) => r.kind === 'passthrough') ? null : new FramePool(outW, outH, ctx.format, options.poolCapacity ?? DEFAULT_POOL_CAPACITY);
   const stage = new SrStage(geometry, scale, rungs, fallback, pool, live, log, name);
   if (loadError) stage.noModel(loadError);
+  if (options.watch ?? true) {
+    const notices = { info: (m: string) => ctx.log.info(m), warn: log };
+    ladder.forEach((m, i) => {
+      let serving = rungs[i]!;
+      const target = {
+        load: () => ModelRung.load(serving.name, m, backend, geometry, sessionOptions),
+        swap: async (next: SrRung) => {
+          await stage.swapRung(serving, next);
+          serving = next;
+        },
+      };
+      stage.watches.push(new ModelFileWatch(m, target, notices, name).start());
+    });
+  }
   return stage;
 }
 

@@ -221,11 +221,22 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  // OpenVINO against ONNX Runtime on the same model, size and threads (both measured in this run).
+  const ratios = rows.flatMap((r) => {
+    if (r.backend !== 'openvino') return [];
+    const ort = rows.find((o) => o.backend === 'onnxruntime' && o.model === r.model && o.input === r.input && o.threads === r.threads);
+    return ort ? [{ model: r.model, input: r.input, threads: r.threads, openvinoFps: r.fps, onnxruntimeFps: ort.fps, openvinoOverOnnxruntime: +(r.fps / ort.fps).toFixed(2) }] : [];
+  });
+  if (ratios.length) {
+    process.stdout.write('OpenVINO / ONNX Runtime (stage fps ratio, same run)
+');
+    for (const q of ratios) process.stdout.write(`${q.model}	${q.input}	t${q.threads}	${q.openvinoFps} / ${q.onnxruntimeFps} fps = ${q.openvinoOverOnnxruntime}x\n`);
+  }
   fs.mkdirSync(OUT, { recursive: true });
   // Other processes on the machine skew every figure: the 1-minute load average is kept with them.
   const loadAverage = { before: +loadBefore.toFixed(2), after: +os.loadavg()[0]!.toFixed(2), cores: os.cpus().length };
   process.stdout.write(`load average before ${loadAverage.before}, after ${loadAverage.after} (${loadAverage.cores} cores)\n`);
-  const doc = { benchmark: 'inference', date: new Date().toISOString(), machine, loadAverage, versions, secondsPerMeasurement: SECONDS, models: models.map(({ onnx: _onnx, ...m }) => m), rows };
+  const doc = { benchmark: 'inference', date: new Date().toISOString(), machine, loadAverage, versions, secondsPerMeasurement: SECONDS, models: models.map(({ onnx: _onnx, ...m }) => m), rows, openvinoOverOnnxruntime: ratios };
   fs.writeFileSync(path.join(OUT, 'inference.json'), JSON.stringify(doc, null, 2) + '\n');
   process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(OUT, 'inference.json'))}\n`);
 }

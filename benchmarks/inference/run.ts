@@ -228,9 +228,8 @@ async function main(): Promise<void> {
     return ort ? [{ model: r.model, input: r.input, threads: r.threads, openvinoFps: r.fps, onnxruntimeFps: ort.fps, openvinoOverOnnxruntime: +(r.fps / ort.fps).toFixed(2) }] : [];
   });
   if (ratios.length) {
-    process.stdout.write('OpenVINO / ONNX Runtime (stage fps ratio, same run)
-');
-    for (const q of ratios) process.stdout.write(`${q.model}	${q.input}	t${q.threads}	${q.openvinoFps} / ${q.onnxruntimeFps} fps = ${q.openvinoOverOnnxruntime}x\n`);
+    process.stdout.write('OpenVINO / ONNX Runtime (stage fps ratio, same run)\n');
+    for (const q of ratios) process.stdout.write(`${q.model}  ${q.input}  t${q.threads}  ${q.openvinoFps} / ${q.onnxruntimeFps} fps = ${q.openvinoOverOnnxruntime}x\n`);
   }
   fs.mkdirSync(OUT, { recursive: true });
   // Other processes on the machine skew every figure: the 1-minute load average is kept with them.

@@ -16,7 +16,9 @@ import { modelCandidates } from '../profiles/profile-facts.js';
 import { ensureStageTimes } from '../profiles/self-benchmark.js';
 import { ProfileError, type ScreenProfile } from '../profiles/screen-profile.js';
 import { formatOverrunPolicySpec, parseOverrunPolicySpec, type OverrunPolicy, type OverrunPolicySpec } from '../pipeline/overrun-policy.js';
+import { RegionError } from '../pipeline/canvas-region.js';
 import { formatDecision } from './profile-command.js';
+import { resolveRegionOption } from './region-option.js';
 import { UsageError, type RunOptions } from './args.js';
 import type { Logger } from './log.js';
 import { describeSummary, ProgressBar, StatsWriter } from './reporting.js';
@@ -106,11 +108,12 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
   const factories = plan!.factories;
   const stages: Stage[] = [];
   try {
-    for (const f of factories) stages.push(await f.create({ width: info.width, height: info.height, format: info.format, fps, live, log }, stageFlagValues));
+    const region = await resolveRegionOption(o.region, o.canvas, stageFlagValues);
+    for (const f of factories) stages.push(await f.create({ width: info.width, height: info.height, format: info.format, fps, live, log, ...(region ? { region } : {}) }, stageFlagValues));
   } catch (err) {
     source.stop();
     for (const s of stages) await s.close?.();
-    if (err instanceof StageConfigError) throw new UsageError(err.message);
+    if (err instanceof StageConfigError || err instanceof RegionError) throw new UsageError(err.message);
     throw err;
   }
   const pipeline: Pipeline = createPipeline({ stages, fps, mode: live ? 'live' : 'offline', onOverrun });

@@ -24,8 +24,14 @@ export class TelemetryError extends Error {
   }
 }
 
+/** A value for a message: at most ~40 characters, and never a stack overflow on deeply nested JSON. */
 function describe(v: unknown): string {
-  const s = JSON.stringify(v);
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    s = Array.isArray(v) ? `[… an array nested too deeply to show]` : `{… an object nested too deeply to show}`;
+  }
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 

@@ -70,9 +70,9 @@ export class UdpTemperatureSource implements TemperatureSource {
     try {
       this.board.apply(parseTemperatureMessage(msg.toString('utf8'), this.board.zones), this.clock());
     } catch (err) {
-      if (!(err instanceof TelemetryError)) throw err;
+      // Whatever a datagram holds, it must not throw out of the socket's handler (that would end the process).
       this.board.malformed++;
-      this.malformedLog.report(`datagram ${this.datagrams}: ${err.reason}`);
+      this.malformedLog.report(`datagram ${this.datagrams}: ${err instanceof TelemetryError ? err.reason : `unreadable (${(err as Error).message})`}`);
     }
   }
 

@@ -75,8 +75,3 @@ export function checkRegionFrames(r: CanvasRegion, stage: string, width: number,
     );
   }
 }
-
-/** True when the region is the whole canvas (nothing to translate). */
-export function isWholeCanvas(r: CanvasRegion): boolean {
-  return r.x === 0 && r.y === 0 && r.width === r.canvasWidth && r.height === r.canvasHeight;
-}

@@ -21,7 +21,7 @@ import { tmpDir } from '../helpers.js';
 const DEEP = `${'['.repeat(6000)}${']'.repeat(6000)}`;
 
 function png(chunks: [string, Buffer][]): Buffer {
-  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])];
+  const parts: Buffer[] = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])];
   for (const [type, body] of chunks) {
     const head = Buffer.alloc(8);
     head.writeUInt32BE(body.length, 0);

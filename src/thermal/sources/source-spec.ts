@@ -19,7 +19,7 @@ export function parseTemperatureSpec(text: string): TemperatureSpec {
   if (text.startsWith('udp://')) {
     const m = /^udp:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]?]+):(\d+)(?:\?iface=([^&\s]*))?$/.exec(text);
     const port = m ? Number(m[2]) : NaN;
-    if (!m || !(port >= 0 && port <= 65535)) throw new RangeError(`--temperature: expected udp://HOST:PORT with a port from 0 to 65535 (e.g. udp://0.0.0.0:5005, or a multicast group udp://239.255.42.1:5005?iface=10.0.0.5) but received '${text}'`);
+    if (!m || !(port >= 0 && port <= 65535)) throw new RangeError(`--temperature: expected udp://HOST:PORT with a port from 0 to 65535 (e.g. udp://0.0.0.0:5005) but received '${text}'`);
     const host = m[1]!.replace(/^\[|\]$/g, '');
     if (m[3] === undefined) return { kind: 'udp', host, port };
     if (!isMulticastAddress(host)) throw new RangeError(`--temperature: ?iface= names the interface that joins a multicast group, but ${host} is not a multicast address (224.0.0.0/4 or ff00::/8) in '${text}'`);

@@ -60,9 +60,16 @@ async function until(cond: () => boolean, ms = 2000): Promise<void> {
 const reading = { zones: [30, 41.5, null, 52, 38, 60] };
 
 describe.skipIf(process.platform !== 'linux')('one UDP temperature feed, three instances', () => {
-  it('a multicast group (udp://239.255.42.1:PORT?iface=127.0.0.1) reaches every instance', async () => {
+  it('a multicast group (udp://239.255.42.1:PORT?iface=127.0.0.1) reaches every instance', async (ctx) => {
     expect(parseTemperatureSpec('udp://239.255.42.1:5005?iface=127.0.0.1')).toEqual({ kind: 'udp', host: '239.255.42.1', port: 5005, iface: '127.0.0.1' });
-    const rx = await listeners('239.255.42.1', 3, '127.0.0.1');
+    let rx: UdpTemperatureSource[];
+    try {
+      rx = await listeners('239.255.42.1', 3, '127.0.0.1');
+    } catch (err) {
+      // A sandbox whose loopback cannot join groups: nothing to prove here.
+      if (/cannot join multicast group/.test((err as Error).message)) return ctx.skip();
+      throw err;
+    }
     const port = rx[0]!.address().port;
     const tx = await sender((s) => s.setMulticastInterface('127.0.0.1'));
     await send(tx, reading, port, '239.255.42.1');

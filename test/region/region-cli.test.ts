@@ -39,7 +39,8 @@ describe.skipIf(!nativeCalAvailable || !thermalKernelAvailable())('ledpipe --reg
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const common = (): string[] => ['--pix-fmt', 'rgb24', '--fps', '25', '--output-format', 'raw', '--stages', 'calibration,thermal', '--calibration', cal, '--temperature', temps, '--thermal-zones', '3x2', '--thermal-timeout', '86400', '--log-level', 'warn'];
+  // --offline: stdin is live by default, and a live instance that overruns under load degrades on its own.
+  const common = (): string[] => ['--offline', '--pix-fmt', 'rgb24', '--fps', '25', '--output-format', 'raw', '--stages', 'calibration,thermal', '--calibration', cal, '--temperature', temps, '--thermal-zones', '3x2', '--thermal-timeout', '86400', '--log-level', 'warn'];
 
   it('four instances, one per window, reproduce the whole-wall output exactly', async () => {
     const whole = await runCli(['--size', `${W}x${H}`, ...common()], { input: video });

@@ -39,9 +39,12 @@
 namespace ledpipe {
 
 // One run of pixels [x0, x1) of a row whose matrix is a + (float(x) - xc) * s, row-major 3x3.
+// x0, x1 index the frame buffer; the matrix (and the dither column) use the canvas coordinate
+// x + xo, so a frame that is a window of a larger canvas (--region) gets the canvas's values.
 struct ThermalSegment {
   int x0 = 0;
   int x1 = 0;
+  int xo = 0;
   float xc = 0.0f;
   float a[9] = {0};
   float s[9] = {0};
@@ -97,6 +100,12 @@ struct ThermalJob {
   const float* zones = nullptr;  // rows * cols * 9, row-major zones, row-major matrices
   int cols = 1;
   int rows = 1;
+  // Where the frame sits on the canvas the zone grid covers (--region): zone centres, the
+  // interpolation and the dither phase follow canvas coordinates. 0 x 0: the frame is the canvas.
+  int origin_x = 0;
+  int origin_y = 0;
+  int canvas_width = 0;
+  int canvas_height = 0;
   ThermalTables tables;
   Isa isa = Isa::kScalar;
 

@@ -197,12 +197,22 @@ LEDPIPE_TARGET_AVX2 void ThermalRowAvx2(uint8_t* row, SampleType st, const Therm
     SegmentVectors sv;
     Prepare(seg, &sv);
     const __m256 xc = _mm256_set1_ps(seg.xc);
+    // 8 pixels per step. With the fitted encode (within 1 code of the table, not equal to it) the
+    // tail runs the same operations on a padded copy, so a pixel's result does not depend on where
+    // its segment starts (a --region window clips segments).
+    alignas(32) uint8_t pad[8 * 3 * 2] = {0};
     int x = seg.x0;
-    for (; x + 8 <= seg.x1; x += 8) {
+    while (x < seg.x1) {
       uint8_t* p = row + static_cast<size_t>(x) * 3 * sb;
+      const size_t tail = x + 8 <= seg.x1 ? 0 : static_cast<size_t>(seg.x1 - x) * 3 * sb;
+      if (tail > 0) {
+        if (!poly) break;
+        std::memcpy(pad, p, tail);
+        p = pad;
+      }
       __m256 lin[3];
       for (int j = 0; j < 3; ++j) lin[j] = _mm256_i32gather_ps(t.decode, LoadCodes(p + 8 * j * sb, st), 4);
-      const __m256i xb = _mm256_set1_epi32(x);
+      const __m256i xb = _mm256_set1_epi32(x + seg.xo);  // canvas coordinate
       for (int j = 0; j < 3; ++j) {
         __m256 r1, r2;
         if (j == 0) {
@@ -227,6 +237,12 @@ LEDPIPE_TARGET_AVX2 void ThermalRowAvx2(uint8_t* row, SampleType st, const Therm
             _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(md, lin[j]), _mm256_mul_ps(m1, r1)), _mm256_mul_ps(m2, r2));
         StoreCodes(p + 8 * j * sb, st, poly ? EncodeScaled(out, pc, half) : Encode(out, k, t.encode, half));
       }
+      if (tail > 0) {
+        std::memcpy(row + static_cast<size_t>(x) * 3 * sb, pad, tail);
+        x = seg.x1;
+        break;
+      }
+      x += 8;
     }
     ThermalPixelsScalar(row, st, seg, x, seg.x1, t, drow);
   }

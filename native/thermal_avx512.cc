@@ -82,7 +82,7 @@ LEDPIPE_TARGET_AVX512 inline void Prepare(const ThermalSegment& seg, const float
   const __m512 a = _mm512_maskz_loadu_ps(0x1ff, seg.a);
   const __m512 s = _mm512_maskz_loadu_ps(0x1ff, seg.s);
   const __m512 d = _mm512_maskz_loadu_ps(0xf, drow);
-  const __m512i x0 = _mm512_set1_epi32(seg.x0);
+  const __m512i x0 = _mm512_set1_epi32(seg.x0 + seg.xo);  // canvas coordinate
   const __m512i three = _mm512_set1_epi32(3);
   for (int j = 0; j < 3; ++j) {
     const __m512i di = LoadIdx(kLanes.diag[j]), ni = LoadIdx(kLanes.next[j]), pi = LoadIdx(kLanes.prev[j]);
@@ -283,12 +283,12 @@ LEDPIPE_TARGET_AVX512 void DecodePolyU16Avx512(const uint8_t* src, int n, const 
 }
 
 template <int kMode>
-LEDPIPE_TARGET_AVX512 inline void Block(const float* lin, int x, const SegmentVectors& sv, __m512 xc,
+LEDPIPE_TARGET_AVX512 inline void Block(const float* lin, int x, int xo, const SegmentVectors& sv, __m512 xc,
                                         const ThermalTables& t, const EncodeConsts& k, const RotVectors& rv,
                                         const __m512i* pix, __m512i* code) {
   const float* p = lin + static_cast<size_t>(x) * 3;
   const __m512 v0 = _mm512_loadu_ps(p), v1 = _mm512_loadu_ps(p + 16), v2 = _mm512_loadu_ps(p + 32);
-  const __m512i xb = _mm512_set1_epi32(x);
+  const __m512i xb = _mm512_set1_epi32(x + xo);  // canvas coordinate
   for (int j = 0; j < 3; ++j) {
     __m512 lin_j, r1, r2;
     if (j == 0) {
@@ -343,7 +343,7 @@ LEDPIPE_TARGET_AVX512 inline void Segment(uint8_t* row, SampleType st, const The
   __m512i code[3];
   int x = seg.x0;
   for (; x + 16 <= seg.x1; x += 16) {
-    Block<kMode>(lin, x, sv, xc, t, k, rv, pix, code);
+    Block<kMode>(lin, x, seg.xo, sv, xc, t, k, rv, pix, code);
     uint8_t* p = row + static_cast<size_t>(x) * 3 * (u8 ? 1 : 2);
     if (u8) {
       _mm512_mask_storeu_epi8(p, 0xffffffffffffULL, PackU8(code));
@@ -355,7 +355,7 @@ LEDPIPE_TARGET_AVX512 inline void Segment(uint8_t* row, SampleType st, const The
     }
   }
   if (x < seg.x1) {  // tail: fewer than 16 pixels, under lane masks
-    Block<kMode>(lin, x, sv, xc, t, k, rv, pix, code);
+    Block<kMode>(lin, x, seg.xo, sv, xc, t, k, rv, pix, code);
     const int left = (seg.x1 - x) * 3;
     uint8_t* p = row + static_cast<size_t>(x) * 3 * (u8 ? 1 : 2);
     if (u8) {
@@ -483,10 +483,10 @@ LEDPIPE_TARGET_AVX512_VBMI void PlanarSegmentsAvx512(uint8_t* row, const Thermal
     }
     // fx = float(x) - xc with x = c0 + the plane index: the block passes its plane index.
     const __m512 xc = _mm512_set1_ps(seg.xc);
-    const __m512i base = _mm512_add_epi32(_mm512_set1_epi32(c0), iota);
+    const __m512i base = _mm512_add_epi32(_mm512_set1_epi32(c0 + seg.xo), iota);  // canvas coordinate
     // Blocks step 16 pixels, so lane l's dither column stays (x0 + l) & 3.
     const __m512 half = _mm512_permutexvar_ps(
-        _mm512_and_si512(_mm512_add_epi32(_mm512_set1_epi32(x0), iota), _mm512_set1_epi32(3)), d);
+        _mm512_and_si512(_mm512_add_epi32(_mm512_set1_epi32(x0 + seg.xo), iota), _mm512_set1_epi32(3)), d);
     int x = x0 - c0;
     const int end = x1 - c0;
     for (; x + 16 <= end; x += 16) {

@@ -1,4 +1,5 @@
-// thermalApply(data, width, height, format, zones, cols, rows, decode, encode, octaves, shift, dither)
+// thermalApply(data, width, height, format, zones, cols, rows, decode, encode, octaves, shift, dither
+//              [, originX, originY, canvasWidth, canvasHeight])
 // and its async twin: in-place thermal compensation (see thermal.h).
 #include <napi.h>
 
@@ -33,6 +34,13 @@ ThermalJob ReadThermal(const Napi::CallbackInfo& info) {
   job.tables.encode =
       FloatArg(info, 8, "encode", (static_cast<size_t>(job.tables.octaves) << job.tables.shift) + 2);
   job.tables.dither = FloatArg(info, 11, "dither", 16);
+  if (info.Length() > 12 && !info[12].IsUndefined()) {
+    // The frame is a window of the canvas the zone grid covers (--region).
+    job.canvas_width = IntArg(info, 14, "canvasWidth", 1, kMaxDim);
+    job.canvas_height = IntArg(info, 15, "canvasHeight", 1, kMaxDim);
+    job.origin_x = IntArg(info, 12, "originX", 0, job.canvas_width - job.width);
+    job.origin_y = IntArg(info, 13, "originY", 0, job.canvas_height - job.height);
+  }
   RequireBytes(info, data, static_cast<size_t>(job.width) * job.height * 3 * SampleBytes(job.sample), "data");
   job.data = data.data;
   job.isa = ActiveIsa();

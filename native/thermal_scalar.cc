@@ -45,7 +45,7 @@ void ThermalPixelsScalar(uint8_t* row, SampleType st, const ThermalSegment& seg,
   const size_t sb = SampleBytes(st);
   for (int x = x0; x < x1; ++x) {
     uint8_t* p = row + static_cast<size_t>(x) * 3 * sb;
-    const float fx = static_cast<float>(x) - seg.xc;
+    const float fx = static_cast<float>(x + seg.xo) - seg.xc;
     float m[9];
     for (int k = 0; k < 9; ++k) m[k] = seg.a[k] + fx * seg.s[k];
     float lin[3];
@@ -54,7 +54,7 @@ void ThermalPixelsScalar(uint8_t* row, SampleType st, const ThermalSegment& seg,
       const int c1 = c == 2 ? 0 : c + 1;
       const int c2 = c == 0 ? 2 : c - 1;
       const float out = (m[c * 3 + c] * lin[c] + m[c * 3 + c1] * lin[c1]) + m[c * 3 + c2] * lin[c2];
-      StoreCode(p + c * sb, st, Encode(out, t, drow[x & 3]));
+      StoreCode(p + c * sb, st, Encode(out, t, drow[(x + seg.xo) & 3]));
     }
   }
 }

@@ -7,13 +7,15 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { checkRegionFrames, type CanvasRegion } from '../pipeline/canvas-region.js';
 import type { Frame, PixelFormat } from '../pipeline/frame.js';
 import type { Logger } from '../pipeline/logger.js';
 import type { Stage } from '../pipeline/stage.js';
 import { applyNativeCalibration, applyNativeCalibrationAsync, createNativeCalibrationPlan, nativeCalibrationAvailable, type NativeCalibrationPlan } from '../native/calibration.js';
 import type { CubeLut } from './cube-lut.js';
-import { DITHER_TILE_INDEX, ditherTiles, temporalDitherOffset } from './dither-tiles.js';
+import { DITHER_TILE, DITHER_TILE_INDEX, ditherTiles, temporalDitherOffset } from './dither-tiles.js';
 import { buildKernelPlan } from './fullgray-plan.js';
+import { sliceCalibration } from './calibration-region.js';
 import { applyReference, KERNEL_FLAG_GAIN, KERNEL_FLAG_SEAM, KERNEL_FLAG_SINGLE_ANCHOR } from './fullgray-reference.js';
 import { readLedcal, type Calibration, type DitherMode } from './ledcal-format.js';
 import { trimCalibration, whiteTrimGains } from './white-trim.js';
@@ -55,6 +57,12 @@ export interface FullGrayStageOptions {
   readonly threads?: number;
   /** Use the native kernel when available (default true). */
   readonly native?: boolean;
+  /**
+   * The frames are this window of the canvas the calibration file describes (--region,
+   * docs/SCALING.md): the window's slice of the calibration is applied and the dither pattern
+   * stays anchored to the canvas, so windows stitch to the whole-canvas result exactly.
+   */
+  readonly region?: CanvasRegion;
 }
 
 export class FullGrayStageError extends Error {
@@ -112,12 +120,26 @@ export class FullGrayStage implements Stage {
 
   static async create(o: FullGrayStageOptions): Promise<FullGrayStage> {
     if (!o.calibrationFile && !o.lut) throw new FullGrayStageError('the calibration stage needs a calibration file or a LUT');
+    if (o.region) checkRegionFrames(o.region, 'calibration', o.width, o.height);
     const useNative = (o.native ?? true) && nativeCalibrationAvailable();
-    const cal = o.calibrationFile ? await readLedcal(o.calibrationFile) : null;
+    const cal = o.calibrationFile ? await FullGrayStage.load(o, o.calibrationFile) : null;
     const stage = new FullGrayStage(o, FullGrayStage.prepare(o, cal, useNative), useNative);
     if (!useNative) o.log.warn('calibration: the native kernel is not available; using the TypeScript reference (slow)');
     if (o.calibrationFile && (o.watch ?? true)) stage.startWatching(o.calibrationFile);
     return stage;
+  }
+
+  /** Reads the file; with a region, the region's slice of it. */
+  private static async load(o: FullGrayStageOptions, file: string): Promise<Calibration> {
+    const cal = await readLedcal(file);
+    return o.region ? sliceCalibration(cal, o.region, file) : cal;
+  }
+
+  /** The dither tile offset of this frame: the temporal step plus the window's place on the canvas. */
+  private ditherOffset(dither: DitherMode): { x: number; y: number } {
+    const off = dither === 'temporal' ? temporalDitherOffset(this.frames) : { x: 0, y: 0 };
+    const r = this.o.region;
+    return r ? { x: (off.x + r.x) & (DITHER_TILE - 1), y: (off.y + r.y) & (DITHER_TILE - 1) } : off;
   }
 
   /** Validates a calibration against the stream and builds its tables (throws with the reason). */
@@ -172,7 +194,7 @@ export class FullGrayStage implements Stage {
     const a = this.active; // one calibration for the whole frame, whatever a reload does meanwhile
     const flags = this.modes === FULLGRAY_MODES ? MODE_FLAGS[FULLGRAY_MODES[this.mode]!] : 0;
     const ditherIndex = DITHER_TILE_INDEX[a.dither];
-    const off = a.dither === 'temporal' ? temporalDitherOffset(this.frames) : { x: 0, y: 0 };
+    const off = this.ditherOffset(a.dither);
     this.frames++;
     if (a.native) {
       await applyNativeCalibrationAsync({ plan: a.native, width: frame.width, height: frame.height, format: frame.format, data: frame.data, flags, ditherIndex, ditherX: off.x, ditherY: off.y, threads: this.o.threads ?? 1 });
@@ -187,7 +209,7 @@ export class FullGrayStage implements Stage {
     const a = this.active;
     if (!a.native) throw new FullGrayStageError('processSync needs the native kernel');
     const flags = this.modes === FULLGRAY_MODES ? MODE_FLAGS[FULLGRAY_MODES[this.mode]!] : 0;
-    const off = a.dither === 'temporal' ? temporalDitherOffset(this.frames) : { x: 0, y: 0 };
+    const off = this.ditherOffset(a.dither);
     this.frames++;
     applyNativeCalibration({ plan: a.native, width: frame.width, height: frame.height, format: frame.format, data: frame.data, flags, ditherIndex: DITHER_TILE_INDEX[a.dither], ditherX: off.x, ditherY: off.y, threads: this.o.threads ?? 1 });
     return frame;
@@ -202,7 +224,7 @@ export class FullGrayStage implements Stage {
     const run = async (): Promise<boolean> => {
       const file = this.o.calibrationFile!;
       try {
-        const cal = await readLedcal(file);
+        const cal = await FullGrayStage.load(this.o, file);
         const next = FullGrayStage.prepare(this.o, cal, this.useNative, this.active.look);
         // Display modes waiting for their frame get the new file too.
         const waiting = [...this.prepared].map(([v, p]) => [v, FullGrayStage.prepare(this.o, cal, this.useNative, p.look)] as const);

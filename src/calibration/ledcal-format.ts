@@ -5,7 +5,7 @@
  * the value found. `writeLedcal` writes a temporary name and renames it.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Chromaticity } from './chromaticity.js';
 import { CubeParseError, readCubeFile, type CubeLut } from './cube-lut.js';
@@ -16,6 +16,8 @@ export const LEDCAL_MAGIC = 'LEDCAL';
 export const LEDCAL_VERSION = 1;
 export const LEDCAL_MAX_ANCHORS = 16;
 export const LEDCAL_LUT_SIZE_RANGE = { min: 2, max: 129 } as const;
+/** A referenced .cube larger than this is refused (a 129³ table in text is about 90 MiB). */
+export const LEDCAL_MAX_CUBE_BYTES = 256 * 2 ** 20;
 
 export type TransferCurve =
   | { readonly curve: 'linear' }
@@ -109,7 +111,7 @@ export function crc32(data: Uint8Array, crc = 0): number {
 
 // ---- validation helpers ----
 function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
   if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (v !== null && typeof v === 'object') return 'an object';
@@ -274,6 +276,11 @@ export async function parseLedcal(bytes: Uint8Array, file: string): Promise<Cali
     const l = ck.object('lut', h.lut);
     if (typeof l.file === 'string') {
       const path = isAbsolute(l.file) ? l.file : join(dirname(file), l.file);
+      // Only a regular file of a plausible size: a device (/dev/zero) or a FIFO named by a
+      // corrupt or hostile header would be read forever, or block.
+      const st = await stat(path).catch(() => null);
+      if (st && !st.isFile()) throw new CalibrationFileError(file, 'lut.file', `${path} is not a regular file (expected a .cube file; devices, FIFOs and folders are not read)`);
+      if (st && st.size > LEDCAL_MAX_CUBE_BYTES) throw new CalibrationFileError(file, 'lut.file', `${path} is ${st.size} bytes; a .cube file of at most ${LEDCAL_MAX_CUBE_BYTES / 2 ** 20} MiB is expected`);
       try {
         lut = { source: l.file, cube: await readCubeFile(path) };
       } catch (err) {

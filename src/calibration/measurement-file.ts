@@ -30,10 +30,16 @@ export async function readMeasurement(path: string): Promise<ScreenMeasurement &
   const bytes = await readFile(path).catch((err: NodeJS.ErrnoException) => {
     throw new CalibrationFileError(path, '', err.code === 'ENOENT' ? 'no such file' : err.message);
   });
+  return parseMeasurement(bytes, path);
+}
+
+/** Parses and validates a .ledmeas file's bytes; `path` labels errors. */
+export function parseMeasurement(bytes: Buffer, path: string): ScreenMeasurement & { header: Record<string, unknown> } {
   const fail = (field: string, reason: string): never => {
     throw new CalibrationFileError(path, field, reason);
   };
   if (bytes.length < 12 || bytes.subarray(0, 6).toString('latin1') !== MAGIC) fail('magic', `expected '${MAGIC}' (not a .ledmeas file)`);
+  if (bytes.readUInt16LE(6) !== 1) fail('version', `expected 1 (this build reads version 1 only), got ${bytes.readUInt16LE(6)}`);
   const len = bytes.readUInt32LE(8);
   if (12 + len > bytes.length) fail('headerLength', 'the file is truncated');
   let h: Record<string, unknown> = {};
@@ -42,12 +48,15 @@ export async function readMeasurement(path: string): Promise<ScreenMeasurement &
   } catch (err) {
     fail('header', `not valid JSON (${(err as Error).message})`);
   }
+  if (h === null || typeof h !== 'object' || Array.isArray(h)) fail('header', 'expected a JSON object');
   const int = (name: string): number => {
     const v = h[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 32768) fail(name, `expected an integer 1..32768, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 32768) fail(name, `expected an integer 1..32768, got ${Array.isArray(v) ? 'an array' : typeof v === 'object' && v !== null ? 'an object' : String(v).slice(0, 40)}`);
     return v as number;
   };
   const width = int('width'), height = int('height'), moduleWidth = int('moduleWidth'), moduleHeight = int('moduleHeight');
+  if (moduleWidth > width) fail('moduleWidth', `expected at most the width ${width}, got ${moduleWidth}`);
+  if (moduleHeight > height) fail('moduleHeight', `expected at most the height ${height}, got ${moduleHeight}`);
   const levels = h.levels;
   if (!Array.isArray(levels) || levels.length < 1 || !levels.every((a, i) => typeof a === 'number' && a > 0 && a <= 1 && (i === 0 || a > (levels[i - 1] as number)))) fail('levels', 'expected increasing levels 0 < level ≤ 1');
   const K = (levels as number[]).length;
@@ -56,6 +65,7 @@ export async function readMeasurement(path: string): Promise<ScreenMeasurement &
   if (bytes.length - start < count * 4) fail('data', `expected ${count * 4} bytes of XYZ, got ${bytes.length - start}`);
   const xyz = new Float32Array(count);
   for (let i = 0; i < count; i++) xyz[i] = bytes.readFloatLE(start + 4 * i);
-  const peakNits = typeof h.peakNits === 'number' ? h.peakNits : 1000;
-  return { width, height, moduleWidth, moduleHeight, levels: levels as number[], peakNits, xyz, header: h };
+  const peakNits = h.peakNits === undefined ? 1000 : h.peakNits;
+  if (typeof peakNits !== 'number' || !(peakNits >= 1 && peakNits <= 100000)) fail('peakNits', `expected a number 1..100000 (cd/m²), got ${typeof peakNits === 'number' ? peakNits : typeof peakNits}`);
+  return { width, height, moduleWidth, moduleHeight, levels: levels as number[], peakNits: peakNits as number, xyz, header: h };
 }

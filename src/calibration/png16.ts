@@ -2,6 +2,7 @@
  * Minimal PNG reader/writer for gain maps, with node:zlib: 8/16-bit grayscale or RGB (colour types
  * 0 and 2, no interlace, no palette), all five row filters on read; writes 16-bit with filter 0.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { CalibrationFileError, crc32 } from './ledcal-format.js';
 
@@ -37,6 +38,7 @@ export function decodePng(bytes: Buffer, file: string): PngImage {
     pos += 12 + len;
   }
   if (!ihdr) return fail('IHDR', 'missing');
+  if (ihdr.length !== 13) fail('IHDR', `expected 13 bytes, got ${ihdr.length}`);
   const width = ihdr.readUInt32BE(0), height = ihdr.readUInt32BE(4);
   const bitDepth = ihdr[8]!, colourType = ihdr[9]!, interlace = ihdr[12]!;
   if (bitDepth !== 8 && bitDepth !== 16) fail('IHDR.bitDepth', `expected 8 or 16, got ${bitDepth}`);
@@ -47,12 +49,15 @@ export function decodePng(bytes: Buffer, file: string): PngImage {
   const bpp = (channels * bitDepth) / 8;
   const stride = width * bpp;
   let raw: Buffer;
+  // Inflate no more than the image holds: a small IDAT that inflates to gigabytes is refused early.
+  const expected = height * (stride + 1);
   try {
-    raw = inflateSync(Buffer.concat(idat));
+    raw = inflateSync(Buffer.concat(idat), { maxOutputLength: Math.min(expected, bufferConstants.MAX_LENGTH) });
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return fail('IDAT', `inflates to more than the ${expected} bytes a ${width}x${height} image holds`);
     return fail('IDAT', `cannot inflate (${(err as Error).message})`);
   }
-  if (raw.length < height * (stride + 1)) fail('IDAT', `expected ${height * (stride + 1)} bytes of image data, got ${raw.length}`);
+  if (raw.length < expected) fail('IDAT', `expected ${expected} bytes of image data, got ${raw.length}`);
   const out = Buffer.alloc(height * stride);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)]!;

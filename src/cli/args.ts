@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { PixelFormat } from '../pipeline/frame.js';
+import { parseCanvasSize, parseRegionSpec, RegionError, type RegionSpec } from '../pipeline/canvas-region.js';
 import { parseOverrunPolicySpec, type OverrunPolicySpec } from '../pipeline/overrun-policy.js';
 import { stageFlags, type StageFlagValues } from '../stages/registry.js';
 
@@ -42,6 +43,10 @@ export interface RunOptions {
   readonly logLevel: LogLevel;
   /** Values of the flags the stages own (--lut, --model, ...), validated by the stages. */
   readonly stageFlags: StageFlagValues;
+  /** --region x,y,w,h: this instance drives that window of the wall's canvas (docs/SCALING.md). */
+  readonly region: RegionSpec | null;
+  /** --canvas WxH: the whole wall (default: the --calibration file's geometry). */
+  readonly canvas: { width: number; height: number } | null;
 }
 
 export type Command =
@@ -89,6 +94,9 @@ pipeline:
       --on-overrun P          drop | degrade | bypass | fail, or per stage: sr=degrade,calibration=bypass
       --max-in-flight N       frames in flight at most, 1..64 (default 4)
       --shutdown-timeout S    after SIGINT/SIGTERM, seconds to drain frames in flight (default 5)
+      --region X,Y,W,H        drive this window of a larger wall: calibration, dither and thermal zones
+                              in wall coordinates; N instances stitch exactly (docs/SCALING.md)
+      --canvas WxH            the whole wall for --region (default: the --calibration file's size)
 STAGE_FLAGS
 reporting:
       --stats FILE|-          JSON lines: periodic and a final summary (- = stderr); see docs/STATS.md
@@ -159,6 +167,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'stats-interval': { type: 'string' },
         progress: { type: 'boolean' },
         'log-level': { type: 'string' },
+        region: { type: 'string' },
+        canvas: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
         ...Object.fromEntries(stageFlags().map((f) => [f.name, { type: f.type }])),
@@ -190,6 +200,16 @@ export function parseCommandLine(argv: readonly string[]): Command {
     stages = list.length === 1 && list[0] === 'none' ? [] : list;
     if (stages.includes('none')) fail('--stages', "'none' cannot be combined with other stages");
   }
+  let region: RegionSpec | null = null;
+  let canvas: { width: number; height: number } | null = null;
+  try {
+    if (v.region !== undefined) region = parseRegionSpec(v.region);
+    if (v.canvas !== undefined) canvas = parseCanvasSize(v.canvas);
+  } catch (err) {
+    if (err instanceof RegionError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (canvas && !region) fail('--canvas', 'sizes the wall for --region; give --region X,Y,W,H too');
   let onOverrun: OverrunPolicySpec;
   try {
     onOverrun = parseOverrunPolicySpec(v['on-overrun'] ?? 'degrade');
@@ -217,6 +237,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       progress: v.progress ?? false,
       logLevel: v['log-level'] === undefined ? 'info' : oneOf('--log-level', v['log-level'], LOG_LEVELS),
       stageFlags: Object.fromEntries(stageFlags().map((f) => [f.name, (v as Record<string, string | boolean | undefined>)[f.name]])),
+      region,
+      canvas,
     },
   };
 }

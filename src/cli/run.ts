@@ -19,7 +19,9 @@ import { modelCandidates } from '../profiles/profile-facts.js';
 import { ensureStageTimes } from '../profiles/self-benchmark.js';
 import { ProfileError, type ScreenProfile } from '../profiles/screen-profile.js';
 import { formatOverrunPolicySpec, parseOverrunPolicySpec, type OverrunPolicy, type OverrunPolicySpec } from '../pipeline/overrun-policy.js';
+import { RegionError } from '../pipeline/canvas-region.js';
 import { formatDecision } from './profile-command.js';
+import { resolveRegionOption } from './region-option.js';
 import { UsageError, type RunOptions } from './args.js';
 import type { Logger } from './log.js';
 import { describeSummary, ProgressBar, StatsWriter } from './reporting.js';
@@ -117,10 +119,11 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
   const factories = plan!.factories;
   let stages: Stage[];
   try {
-    stages = await createStages(factories, { width: info.width, height: info.height, format: info.format, fps, live, log }, stageFlagValues);
+    const region = await resolveRegionOption(o.region, o.canvas, stageFlagValues);
+    stages = await createStages(factories, { width: info.width, height: info.height, format: info.format, fps, live, log, ...(region ? { region } : {}) }, stageFlagValues);
   } catch (err) {
     source.stop();
-    if (err instanceof StageConfigError) throw new UsageError(err.message);
+    if (err instanceof StageConfigError || err instanceof RegionError) throw new UsageError(err.message);
     throw err;
   }
   const out = outputGeometry(stages, info);

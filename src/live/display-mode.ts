@@ -5,6 +5,7 @@
  * off the frame path, then the pipeline switches every stage at the same frame boundary.
  */
 import type { DitherMode } from '../calibration/ledcal-format.js';
+import { describeJson } from '../util/describe-json.js';
 
 export const MIN_CCT = 1500;
 export const MAX_CCT = 25000;
@@ -41,11 +42,6 @@ export class DisplayModeError extends Error {
   }
 }
 
-function show(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 40)}…` : s;
-}
-
 /**
  * Reads the control fields of a telemetry object, named as in a screen profile:
  *   {"brightness": {"mode": "night", "percent": 20}, "targetCct": 5600}
@@ -57,21 +53,21 @@ export function readDisplayModeRequest(o: Readonly<Record<string, unknown>>): Di
   const req: { brightnessMode?: string; brightnessPercent?: number; cct?: number } = {};
   if (o.brightness !== undefined) {
     const b = o.brightness;
-    if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new DisplayModeError(`brightness: expected {"mode", "percent"} but received ${show(b)}`);
+    if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new DisplayModeError(`brightness: expected {"mode", "percent"} but received ${describeJson(b)}`);
     const { mode, percent } = b as Record<string, unknown>;
     if (mode === undefined && percent === undefined) throw new DisplayModeError('brightness: expected "mode" and/or "percent" but received neither');
     if (mode !== undefined) {
-      if (typeof mode !== 'string' || mode.trim() === '' || mode.length > 64) throw new DisplayModeError(`brightness.mode: expected a name of 1 to 64 characters but received ${show(mode)}`);
+      if (typeof mode !== 'string' || mode.trim() === '' || mode.length > 64) throw new DisplayModeError(`brightness.mode: expected a name of 1 to 64 characters but received ${describeJson(mode)}`);
       req.brightnessMode = mode;
     }
     if (percent !== undefined) {
-      if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 1 || percent > 100) throw new DisplayModeError(`brightness.percent: expected a number from 1 to 100 but received ${show(percent)}`);
+      if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 1 || percent > 100) throw new DisplayModeError(`brightness.percent: expected a number from 1 to 100 but received ${describeJson(percent)}`);
       req.brightnessPercent = percent;
     }
   }
   if (o.targetCct !== undefined) {
     const k = o.targetCct;
-    if (typeof k !== 'number' || !Number.isFinite(k) || k < MIN_CCT || k > MAX_CCT) throw new DisplayModeError(`targetCct: expected a number of kelvin from ${MIN_CCT} to ${MAX_CCT} but received ${show(k)}`);
+    if (typeof k !== 'number' || !Number.isFinite(k) || k < MIN_CCT || k > MAX_CCT) throw new DisplayModeError(`targetCct: expected a number of kelvin from ${MIN_CCT} to ${MAX_CCT} but received ${describeJson(k)}`);
     req.cct = k;
   }
   return req;

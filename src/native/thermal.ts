@@ -35,11 +35,25 @@ export interface ThermalApplyOptions<T extends ArrayBufferView> {
   cols: number;
   rows: number;
   tables: ThermalKernelTables;
+  /**
+   * The frame is this window of the canvas the zone grid covers (--region, docs/SCALING.md):
+   * zone centres, interpolation and dither phase follow canvas coordinates. Default: the frame
+   * is the canvas.
+   */
+  canvas?: ThermalCanvasWindow;
+}
+
+/** Where a frame sits on the canvas: its top-left corner and the canvas size. */
+export interface ThermalCanvasWindow {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
 }
 
 interface ThermalBinding {
-  thermalApply?<T extends ArrayBufferView>(data: T, width: number, height: number, format: PixelFormat, zones: Float32Array, cols: number, rows: number, decode: Float32Array, encode: Float32Array, octaves: number, shift: number, dither: Float32Array): T;
-  thermalApplyAsync?<T extends ArrayBufferView>(data: T, width: number, height: number, format: PixelFormat, zones: Float32Array, cols: number, rows: number, decode: Float32Array, encode: Float32Array, octaves: number, shift: number, dither: Float32Array): Promise<T>;
+  thermalApply?<T extends ArrayBufferView>(data: T, width: number, height: number, format: PixelFormat, zones: Float32Array, cols: number, rows: number, decode: Float32Array, encode: Float32Array, octaves: number, shift: number, dither: Float32Array, ...canvas: number[]): T;
+  thermalApplyAsync?<T extends ArrayBufferView>(data: T, width: number, height: number, format: PixelFormat, zones: Float32Array, cols: number, rows: number, decode: Float32Array, encode: Float32Array, octaves: number, shift: number, dither: Float32Array, ...canvas: number[]): Promise<T>;
 }
 
 function binding(): Required<ThermalBinding> {
@@ -75,18 +89,29 @@ function check<T extends ArrayBufferView>(o: ThermalApplyOptions<T>): void {
   checkDimension('tables.shift', o.tables.shift, 0, 16);
   floats('tables.encode', o.tables.encode, (o.tables.octaves << o.tables.shift) + 2);
   floats('tables.dither', o.tables.dither, 16);
+  if (o.canvas) {
+    const cw = checkDimension('canvas.width', o.canvas.width);
+    const ch = checkDimension('canvas.height', o.canvas.height);
+    checkDimension('canvas.x', o.canvas.x, 0, cw - width);
+    checkDimension('canvas.y', o.canvas.y, 0, ch - height);
+  }
+}
+
+/** The optional trailing arguments (originX, originY, canvasWidth, canvasHeight). */
+function canvasArgs(c: ThermalCanvasWindow | undefined): number[] {
+  return c ? [c.x, c.y, c.width, c.height] : [];
 }
 
 /** Compensates on the calling thread. Returns `data`. */
 export function thermalApply<T extends ArrayBufferView>(o: ThermalApplyOptions<T>): T {
   check(o);
   const t = o.tables;
-  return binding().thermalApply(o.data, o.width, o.height, o.format, o.zones, o.cols, o.rows, t.decode, t.encode, t.octaves, t.shift, t.dither);
+  return binding().thermalApply(o.data, o.width, o.height, o.format, o.zones, o.cols, o.rows, t.decode, t.encode, t.octaves, t.shift, t.dither, ...canvasArgs(o.canvas));
 }
 
 /** Compensates on the libuv thread pool; leave data, zones and tables alone until it settles. */
 export function thermalApplyAsync<T extends ArrayBufferView>(o: ThermalApplyOptions<T>): Promise<T> {
   check(o);
   const t = o.tables;
-  return binding().thermalApplyAsync(o.data, o.width, o.height, o.format, o.zones, o.cols, o.rows, t.decode, t.encode, t.octaves, t.shift, t.dither);
+  return binding().thermalApplyAsync(o.data, o.width, o.height, o.format, o.zones, o.cols, o.rows, t.decode, t.encode, t.octaves, t.shift, t.dither, ...canvasArgs(o.canvas));
 }

@@ -2,6 +2,7 @@
  * One-click enhancement: a screen profile plus facts about this machine and the content resolve to
  * concrete settings, each with the reason it was chosen (docs/PROFILES.md). Explicit flags win.
  */
+import { MAX_ZONES_PER_SIDE } from '../thermal/zone-grid.js';
 import { resolveDriverIc } from './driver-ics.js';
 import type { ScreenProfile } from './screen-profile.js';
 
@@ -182,9 +183,15 @@ export function resolveProfile(input: ResolveInput): Decision {
   // Thermal: coefficients by LED type, one zone per cabinet.
   const cabW = p.module.width * p.cabinet.modulesX;
   const cabH = p.module.height * p.cabinet.modulesY;
-  const zones = `${Math.max(1, Math.round(p.resolution.width / cabW))}x${Math.max(1, Math.round(p.resolution.height / cabH))}`;
+  const cabCols = Math.max(1, Math.round(p.resolution.width / cabW)), cabRows = Math.max(1, Math.round(p.resolution.height / cabH));
+  // The zone grid has at most MAX_ZONES_PER_SIDE per side (the kernel's limit): beyond, zones span several cabinets.
+  const zoneCols = Math.min(cabCols, MAX_ZONES_PER_SIDE), zoneRows = Math.min(cabRows, MAX_ZONES_PER_SIDE);
+  const zones = `${zoneCols}x${zoneRows}`;
   reasons.ledType = `${p.led.package} (${p.led.type}): thermal coefficients of that LED type`;
-  reasons.thermalZones = `one zone per ${cabW}x${cabH} px cabinet`;
+  reasons.thermalZones =
+    zoneCols === cabCols && zoneRows === cabRows
+      ? `one zone per ${cabW}x${cabH} px cabinet`
+      : `${cabCols}x${cabRows} cabinets of ${cabW}x${cabH} px, capped at ${MAX_ZONES_PER_SIDE} zones per side (a zone spans several cabinets)`;
 
   const onOverrun = 'sr=degrade,calibration=degrade,thermal=degrade';
   reasons.onOverrun = 'live walls degrade rather than drop or bypass: a skipped or uncalibrated frame is a visible flash, a cheaper rung is not';

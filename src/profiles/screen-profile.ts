@@ -43,6 +43,15 @@ export class ProfileError extends Error {
 
 type Json = Record<string, unknown>;
 
+/** A value for an error message: short, and never a stack overflow on deeply nested JSON. */
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (v !== null && typeof v === 'object') return 'an object';
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}
+
 class Reader {
   constructor(
     private readonly source: string,
@@ -62,7 +71,7 @@ class Reader {
     const v = this.obj[name];
     if (v === undefined && opts.optional) return NaN;
     const range = `${opts.exclusiveMin ? `more than ${min}` : min} to ${max}`;
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(name, `expected a number ${range}, got ${JSON.stringify(v) ?? 'nothing'}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(name, `expected a number ${range}, got ${describe(v)}`);
     if ((opts.exclusiveMin ? v <= min : v < min) || v > max || (opts.integer && !Number.isInteger(v))) {
       this.fail(name, `expected ${opts.integer ? 'an integer' : 'a number'} ${range}, got ${v}`);
     }
@@ -72,14 +81,14 @@ class Reader {
   string(name: string, opts: { optional?: boolean; oneOf?: readonly string[] } = {}): string {
     const v = this.obj[name];
     if (v === undefined && opts.optional) return '';
-    if (typeof v !== 'string' || v.trim() === '') this.fail(name, `expected ${opts.oneOf ? `one of ${opts.oneOf.join(', ')}` : 'a non-empty string'}, got ${JSON.stringify(v) ?? 'nothing'}`);
-    if (opts.oneOf && !opts.oneOf.includes(v)) this.fail(name, `expected one of ${opts.oneOf.join(', ')}, got '${v}'`);
+    if (typeof v !== 'string' || v.trim() === '') this.fail(name, `expected ${opts.oneOf ? `one of ${opts.oneOf.join(', ')}` : 'a non-empty string'}, got ${describe(v)}`);
+    if (opts.oneOf && !opts.oneOf.includes(v)) this.fail(name, `expected one of ${opts.oneOf.join(', ')}, got '${v.length > 60 ? `${v.slice(0, 60)}…` : v}'`);
     return v;
   }
 
   object(name: string): Reader {
     const v = this.obj[name];
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(name, `expected an object, got ${JSON.stringify(v) ?? 'nothing'}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(name, `expected an object, got ${describe(v)}`);
     return new Reader(this.source, v as Json, this.field(name));
   }
 }

@@ -64,6 +64,7 @@ export async function createCalibrationStage(ctx: StageContext, flags: Calibrati
       lut,
       ...(flags.bitDepth !== undefined ? { bitDepth: flags.bitDepth } : {}),
       ...(flags.dither !== undefined ? { dither: flags.dither } : {}),
+      ...(ctx.region ? { region: ctx.region } : {}),
       log: ctx.log,
     });
   } catch (err) {

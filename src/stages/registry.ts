@@ -1,3 +1,4 @@
+import type { CanvasRegion } from '../pipeline/canvas-region.js';
 import type { PixelFormat } from '../pipeline/frame.js';
 import type { Logger } from '../pipeline/logger.js';
 import type { FrameGeometry, Stage } from '../pipeline/stage.js';
@@ -14,6 +15,8 @@ export interface StageContext {
   /** Live mode: a stage that fails should fall back (say so once) rather than stop the show. */
   readonly live: boolean;
   readonly log: Logger;
+  /** --region: the frames are this window of the wall's canvas (docs/SCALING.md). */
+  readonly region?: CanvasRegion;
 }
 
 /** A command-line flag a stage owns, e.g. --lut FILE.cube. The CLI parses; the stage validates. */

@@ -48,7 +48,8 @@ export const thermalStageFactory: StageFactory = {
   async create(ctx, v) {
     const spec = flag(() => parseTemperatureSpec(str(v, 'temperature', '')));
     const grid = flag(() => parseZoneGrid(str(v, 'thermal-zones', '1x1')));
-    if (grid.cols > ctx.width || grid.rows > ctx.height) throw new StageConfigError(`--thermal-zones: ${grid.cols}x${grid.rows} zones do not fit a ${ctx.width}x${ctx.height} frame`);
+    const [cw, ch] = ctx.region ? [ctx.region.canvasWidth, ctx.region.canvasHeight] : [ctx.width, ctx.height];
+    if (grid.cols > cw || grid.rows > ch) throw new StageConfigError(`--thermal-zones: ${grid.cols}x${grid.rows} zones do not fit a ${cw}x${ch} ${ctx.region ? 'canvas' : 'frame'}`);
     const transfer = flag(() => parseSignalTransfer(str(v, 'thermal-transfer', DEFAULT_TRANSFER)));
     const slewPct = num(v, 'thermal-slew', 0.5, 0.01, 100, 'percent per frame');
     const timeoutS = num(v, 'thermal-timeout', 10, 0.1, 86400, 'seconds');
@@ -69,6 +70,7 @@ export const thermalStageFactory: StageFactory = {
     return createThermalStage({
       width: ctx.width, height: ctx.height, format: ctx.format, fps: ctx.fps, grid, model: led.model, transfer, source,
       maxStepPerFrame: slewPct / 100, silenceTimeoutMs: timeoutS * 1000, headroom: headroom as HeadroomPolicy, dither: dither as ThermalDither, log: ctx.log, clock,
+      ...(ctx.region ? { region: ctx.region } : {}),
     });
   },
 };

@@ -6,7 +6,8 @@
  * `silenceTimeoutMs`, then eases to nominal (identity) at the same bounded rate; both are logged once.
  */
 import type { Matrix3 } from '../calibration/matrix3.js';
-import { thermalApplyAsync, thermalKernelAvailable } from '../native/thermal.js';
+import { thermalApplyAsync, thermalKernelAvailable, type ThermalCanvasWindow } from '../native/thermal.js';
+import { checkRegionFrames, type CanvasRegion } from '../pipeline/canvas-region.js';
 import type { Frame, PixelFormat } from '../pipeline/frame.js';
 import type { Logger } from '../pipeline/logger.js';
 import type { Stage } from '../pipeline/stage.js';
@@ -44,6 +45,12 @@ export interface ThermalStageOptions {
   readonly clock?: () => number;
   /** Force the JavaScript kernel (tests). */
   readonly forceJsKernel?: boolean;
+  /**
+   * The frames are this window of the canvas the zone grid covers (--region, docs/SCALING.md):
+   * zones, their interpolation and the dither phase follow canvas coordinates, so windows stitch
+   * to the whole-canvas result exactly. The source should carry every zone of the canvas.
+   */
+  readonly region?: CanvasRegion;
 }
 
 export interface ThermalStatus {
@@ -90,7 +97,12 @@ export class ThermalStage implements Stage {
   private reportedHeadroom = 0;
   private frames = 0;
 
+  private readonly canvas: ThermalCanvasWindow | undefined;
+
   constructor(private readonly o: ThermalStageOptions) {
+    if (o.region) checkRegionFrames(o.region, 'thermal', o.width, o.height);
+    const r = o.region;
+    this.canvas = r ? { x: r.x, y: r.y, width: r.canvasWidth, height: r.canvasHeight } : undefined;
     this.zones = zoneCount(o.grid);
     this.clock = o.clock ?? (() => performance.now());
     this.maxStep = o.maxStepPerFrame ?? 0.005;
@@ -106,11 +118,13 @@ export class ThermalStage implements Stage {
     this.zoneCelsius = new Array<number | null>(this.zones).fill(null);
     this.drive = new Float64Array(this.zones);
     // Sparse sample grid (about 256 x 144) for the zones' mean drive, fixed for the stream.
+    // Zones are on the canvas: a window's pixels are mapped through its place on it.
     const sx = Math.max(1, Math.floor(o.width / 256)), sy = Math.max(1, Math.floor(o.height / 144));
+    const cx = r?.x ?? 0, cy = r?.y ?? 0, cw = r?.canvasWidth ?? o.width, ch = r?.canvasHeight ?? o.height;
     const zs: number[] = [], idx: number[] = [];
     for (let y = Math.floor(sy / 2); y < o.height; y += sy) {
       for (let x = Math.floor(sx / 2); x < o.width; x += sx) {
-        zs.push(Math.min(Math.floor((y * o.grid.rows) / o.height), o.grid.rows - 1) * o.grid.cols + Math.min(Math.floor((x * o.grid.cols) / o.width), o.grid.cols - 1));
+        zs.push(Math.min(Math.floor(((y + cy) * o.grid.rows) / ch), o.grid.rows - 1) * o.grid.cols + Math.min(Math.floor(((x + cx) * o.grid.cols) / cw), o.grid.cols - 1));
         idx.push((y * o.width + x) * 3);
       }
     }
@@ -125,9 +139,9 @@ export class ThermalStage implements Stage {
     const zones = this.slew.current;
     const { grid } = this.o;
     if (this.kernel === 'native') {
-      await thermalApplyAsync({ data: frame.data, width: frame.width, height: frame.height, format: frame.format, zones, cols: grid.cols, rows: grid.rows, tables: this.tables });
+      await thermalApplyAsync({ data: frame.data, width: frame.width, height: frame.height, format: frame.format, zones, cols: grid.cols, rows: grid.rows, tables: this.tables, ...(this.canvas ? { canvas: this.canvas } : {}) });
     } else {
-      thermalReference({ data: sampleView(frame.data, frame.format), width: frame.width, height: frame.height, format: frame.format, zones, grid, transfer: this.o.transfer, decodeTable: this.tables.decode, dither: this.tables.dither });
+      thermalReference({ data: sampleView(frame.data, frame.format), width: frame.width, height: frame.height, format: frame.format, zones, grid, transfer: this.o.transfer, decodeTable: this.tables.decode, dither: this.tables.dither, ...(this.canvas ? { canvas: this.canvas } : {}) });
     }
     this.frames++;
     if (this.o.source.observeDisplayed) {

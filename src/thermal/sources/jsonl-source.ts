@@ -93,9 +93,9 @@ export class JsonLinesTemperatureSource implements TemperatureSource {
       try {
         this.board.applyMessage(parseTelemetryMessage(l, this.board.zones), now);
       } catch (err) {
-        if (!(err instanceof TelemetryError)) throw err;
+        // A bad line never stops the lines after it (nor, from a FIFO's handler, the process).
         this.board.malformed++;
-        this.malformedLog.report(`${this.file}:${this.line}: ${err.reason}`);
+        this.malformedLog.report(`${this.file}:${this.line}: ${err instanceof TelemetryError ? err.reason : `unreadable (${(err as Error).message})`}`);
       }
     }
   }

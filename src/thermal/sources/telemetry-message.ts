@@ -9,6 +9,7 @@
  *   {"brightness": {"mode": "night", "percent": 20}, "targetCct": 5600}
  */
 import { DisplayModeError, readDisplayModeRequest, type DisplayModeRequest } from '../../live/display-mode.js';
+import { describeJson } from '../../util/describe-json.js';
 
 export const MIN_CELSIUS = -40;
 export const MAX_CELSIUS = 150;
@@ -28,17 +29,12 @@ export class TelemetryError extends Error {
   }
 }
 
-function describe(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 40)}…` : s;
-}
-
 function reading(zone: unknown, celsius: unknown, t: number | undefined, zones: number, where: string): ZoneReading {
   if (typeof zone !== 'number' || !Number.isInteger(zone) || zone < 0 || zone >= zones) {
-    throw new TelemetryError(`${where}zone: expected an integer from 0 to ${zones - 1} but received ${describe(zone)}`);
+    throw new TelemetryError(`${where}zone: expected an integer from 0 to ${zones - 1} but received ${describeJson(zone)}`);
   }
   if (typeof celsius !== 'number' || !Number.isFinite(celsius) || celsius < MIN_CELSIUS || celsius > MAX_CELSIUS) {
-    throw new TelemetryError(`${where}celsius: expected a number from ${MIN_CELSIUS} to ${MAX_CELSIUS} but received ${describe(celsius)}`);
+    throw new TelemetryError(`${where}celsius: expected a number from ${MIN_CELSIUS} to ${MAX_CELSIUS} but received ${describeJson(celsius)}`);
   }
   return t === undefined ? { zone, celsius } : { zone, celsius, t };
 }
@@ -78,16 +74,16 @@ export function parseTemperatureMessage(text: string, zones: number): ZoneReadin
 
 function readings(msg: unknown, zones: number): ZoneReading[] {
   if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
-    throw new TelemetryError(`expected a JSON object with "zone" and "celsius", or "zones", but received ${describe(msg)}`);
+    throw new TelemetryError(`expected a JSON object with "zone" and "celsius", or "zones", but received ${describeJson(msg)}`);
   }
   const o = msg as Record<string, unknown>;
   let t: number | undefined;
   if (o.t !== undefined) {
-    if (typeof o.t !== 'number' || !Number.isFinite(o.t)) throw new TelemetryError(`t: expected a number (seconds) but received ${describe(o.t)}`);
+    if (typeof o.t !== 'number' || !Number.isFinite(o.t)) throw new TelemetryError(`t: expected a number (seconds) but received ${describeJson(o.t)}`);
     t = o.t;
   }
   if (o.zones !== undefined) {
-    if (!Array.isArray(o.zones)) throw new TelemetryError(`zones: expected an array but received ${describe(o.zones)}`);
+    if (!Array.isArray(o.zones)) throw new TelemetryError(`zones: expected an array but received ${describeJson(o.zones)}`);
     const out: ZoneReading[] = [];
     o.zones.forEach((entry: unknown, i: number) => {
       if (entry === null) return;
@@ -95,10 +91,10 @@ function readings(msg: unknown, zones: number): ZoneReading[] {
       else if (typeof entry === 'object' && !Array.isArray(entry)) {
         const e = entry as Record<string, unknown>;
         out.push(reading(e.zone, e.celsius, t, zones, `zones[${i}].`));
-      } else throw new TelemetryError(`zones[${i}]: expected a number, null or {"zone", "celsius"} but received ${describe(entry)}`);
+      } else throw new TelemetryError(`zones[${i}]: expected a number, null or {"zone", "celsius"} but received ${describeJson(entry)}`);
     });
     return out;
   }
-  if (o.zone === undefined && o.celsius === undefined) throw new TelemetryError(`expected "zone" and "celsius", or "zones", but received ${describe(msg)}`);
+  if (o.zone === undefined && o.celsius === undefined) throw new TelemetryError(`expected "zone" and "celsius", or "zones", but received ${describeJson(msg)}`);
   return [reading(o.zone, o.celsius, t, zones, '')];
 }

@@ -86,6 +86,16 @@ describe.skipIf(!nativeCalAvailable || !thermalKernelAvailable())('ledpipe --reg
     expect(r.stderr).toMatch(/--region 64,0,64,32: the calibration stage receives 32x32 frames but the region is 64x32; feed this instance the 64x32 window at 64,0 of the 128x64 canvas/);
   });
 
+  it('SR before the region: a half-size feed is upscaled to the window, then calibrated as that window', async () => {
+    const r = WINDOWS[3]!;
+    const feed = randomFrame(r.width / 2, r.height / 2, 'rgb24', 77);
+    const args = common();
+    args[args.indexOf('calibration,thermal')] = 'sr,calibration,thermal';
+    const run = await runCli(['--size', `${r.width / 2}x${r.height / 2}`, '--region', `${r.x},${r.y},${r.width},${r.height}`, '--scale', '2', '--backend', 'onnxruntime', ...args], { input: feed });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.length).toBe(r.width * r.height * 3);
+  });
+
   it('thermal alone needs the canvas size: --canvas, or a calibration file', async () => {
     const args = ['--size', '64x32', '--pix-fmt', 'rgb24', '--fps', '25', '--output-format', 'raw', '--stages', 'thermal', '--temperature', temps, '--thermal-zones', '3x2', '--region', '64,32,64,32'];
     const bad = await runCli(args, { input: Buffer.alloc(64 * 32 * 3) });

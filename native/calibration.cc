@@ -21,16 +21,75 @@ CalibrationRowFn RowKernelFor(Isa isa) {
   }
 }
 
+// The shared row planner: each row's runs (module column x thermal segment) with their per-module
+// set-up, for every ISA path.
+class CalRowPlanner {
+ public:
+  explicit CalRowPlanner(const CalibrationJob& job) : job_(job), p_(*job.plan) {
+    if (!job.thermal_zones.empty()) {
+      thermal_.reset(new ThermalRowPlanner(job.thermal_zones.data(), job.thermal_cols, job.thermal_rows, p_.width,
+                                           p_.height));
+    }
+  }
+
+  void Plan(int y, std::vector<CalRun>* out) {
+    out->clear();
+    if (!p_.has_matrix) return;
+    const int mr = y / p_.mod_h;
+    const int K = p_.anchors;
+    const bool seam = (job_.flags & kCalUseSeam) && p_.has_seam;
+    int nseg = 0;
+    const ThermalSegment* segs = thermal_ ? thermal_->Row(y, &nseg) : nullptr;
+    int si = 0;
+    for (int mc = 0; mc < p_.mod_cols; ++mc) {
+      const size_t mod = static_cast<size_t>(mr) * p_.mod_cols + mc;
+      CalRun r;
+      r.x0 = mc * p_.mod_w;
+      r.x1 = r.x0 + p_.mod_w < p_.width ? r.x0 + p_.mod_w : p_.width;
+      r.mc = mc;
+      r.mats = p_.matrices.data() + mod * K * 9;
+      r.mats_t = p_.mats_t.empty() ? nullptr : p_.mats_t.data() + mod * 9 * 16;
+      r.srow = seam ? p_.seam_row[static_cast<size_t>(y) * p_.mod_cols + mc] : 1.0f;
+      if (!segs) {
+        out->push_back(r);
+        continue;
+      }
+      const int end = r.x1;
+      int x = r.x0;
+      while (x < end) {
+        while (si + 1 < nseg && segs[si].x1 <= x) ++si;
+        const int e = segs[si].x1 < end ? segs[si].x1 : end;
+        CalRun q = r;
+        q.x0 = x;
+        q.x1 = e > x ? e : end;
+        q.therm = &segs[si];
+        out->push_back(q);
+        x = q.x1;
+      }
+    }
+  }
+
+ private:
+  const CalibrationJob& job_;
+  const CalibrationPlan& p_;
+  std::unique_ptr<ThermalRowPlanner> thermal_;
+};
+
 void RunBand(const CalibrationJob& job, int y0, int y1) {
   const CalibrationPlan& p = *job.plan;
   thread_local std::vector<float> scratch;
+  thread_local std::vector<CalRun> runs;
   if (scratch.size() < static_cast<size_t>(p.width) * 4) scratch.resize(static_cast<size_t>(p.width) * 4);
   const CalibrationRowFn fn = RowKernelFor(job.isa);
   const size_t stride = static_cast<size_t>(p.width) * 3 * (p.sample == SampleType::kU8 ? 1 : 2);
   const std::vector<float>& tile = p.dither[static_cast<size_t>(job.dither_index)];
+  CalRowPlanner planner(job);
   for (int y = y0; y < y1; ++y) {
+    planner.Plan(y, &runs);
     CalibrationRow a;
     a.plan = &p;
+    a.runs = runs.data();
+    a.nruns = static_cast<int>(runs.size());
     a.row = job.data + static_cast<size_t>(y) * stride;
     a.tail_safe = y + 1 < p.height;
     a.y = y;

@@ -24,6 +24,7 @@
 
 #include "convert_kernels.h"
 #include "isa.h"
+#include "thermal.h"
 
 namespace ledpipe {
 
@@ -107,8 +108,23 @@ void FitEncodePoly(CalibrationPlan& p);
 // E(v) for v in [2^-40, 1] (coef of one channel): v's nearest-table bin centre, then the quartic.
 float EncodePolyScalar(const float* coef, float v);
 
+// One run of a row's pixels [x0, x1) inside one module (and, when thermal compensation is fused,
+// inside one thermal segment). Built once per row by the shared row planner (calibration.cc) for
+// every ISA path, so the per-module set-up (matrix pointers, seam row gain) lives in one place.
+struct CalRun {
+  int x0 = 0;
+  int x1 = 0;
+  int mc = 0;                               // module column
+  const float* mats = nullptr;              // [anchors][9] of this module
+  const float* mats_t = nullptr;            // [9][16] (anchors <= 16) or null
+  float srow = 1.0f;                        // seam gain of this module's row edge (1: none)
+  const ThermalSegment* therm = nullptr;    // fused thermal: matrix a + (float(x) - xc) * s; null: none
+};
+
 struct CalibrationRow {
   const CalibrationPlan* plan;
+  const CalRun* runs;    // the row's runs in x order (matrix plans only)
+  int nruns;
   uint8_t* row;          // interleaved samples of this row
   bool tail_safe;        // 32 bytes past each 8-pixel group are readable (not the frame's last bytes)
   int y;
@@ -125,7 +141,7 @@ void CalibrateRowAvx512(const CalibrationRow& a);
 
 // Scalar phases over [x0, x1), used by the SIMD path for tails.
 void CalPhaseUnpackScalar(const CalibrationRow& a, int x0, int x1);
-void CalPhaseMatrixScalar(const CalibrationRow& a, int x0, int x1, int mc);
+void CalPhaseMatrixScalar(const CalibrationRow& a, const CalRun& run, int x0, int x1);
 void CalPhaseLutScalar(const CalibrationRow& a, int x0, int x1);
 void CalPhaseStoreScalar(const CalibrationRow& a, int x0, int x1);
 
@@ -139,6 +155,12 @@ struct CalibrationJob {
   int dither_y = 0;
   int threads = 1;
   Isa isa = Isa::kScalar;
+  // Fused thermal compensation (empty: none): rows * cols zone matrices, row-major, applied in
+  // linear light after the calibration's clamp: t = m * v (m interpolated per pixel as the thermal
+  // kernel's ThermalRowPlanner does), clamped to [0, 1], then the calibration's encode.
+  std::vector<float> thermal_zones;
+  int thermal_cols = 0;
+  int thermal_rows = 0;
 
   void Run() const;
 };

@@ -56,6 +56,10 @@ LEDPIPE_TARGET_AVX2 inline __m256 Dot(const float* m, __m256 r, __m256 g, __m256
                        _mm256_mul_ps(_mm256_set1_ps(m[2]), b));
 }
 
+LEDPIPE_TARGET_AVX2 inline __m256 DotV(__m256 m0, __m256 m1, __m256 m2, __m256 r, __m256 g, __m256 b) {
+  return _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(m0, r), _mm256_mul_ps(m1, g)), _mm256_mul_ps(m2, b));
+}
+
 LEDPIPE_TARGET_AVX2 void UnpackAvx2(const CalibrationRow& a) {
   const CalibrationPlan& p = *a.plan;
   const int w = p.width;
@@ -118,22 +122,25 @@ LEDPIPE_TARGET_AVX2 inline __m256 LoadGain(const CalibrationPlan& p, size_t i) {
       _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p.gain.data() + 2 * i))));
 }
 
-LEDPIPE_TARGET_AVX2 void MatrixAvx2(const CalibrationRow& a, int x0, int x1, int mc) {
+LEDPIPE_TARGET_AVX2 void MatrixAvx2(const CalibrationRow& a, const CalRun& run) {
   const CalibrationPlan& p = *a.plan;
   const int w = p.width;
+  const int x0 = run.x0, x1 = run.x1;
   float* R = a.buf;
   float* G = R + w;
   float* B = G + w;
   const float* P = B + w;
   const int mr = a.y / p.mod_h;
   const int K = p.anchors;
-  const float* mats = p.matrices.data() + static_cast<size_t>(mr * p.mod_cols + mc) * K * 9;
+  const float* mats = run.mats;
+  const ThermalSegment* th = run.therm;
   const bool gain = (a.flags & kCalUseGain) && p.gain_type != 0;
   const bool seam = (a.flags & kCalUseSeam) && p.has_seam;
   const bool single = (a.flags & kCalSingleAnchor) || K == 1;
   const size_t plane = static_cast<size_t>(p.width) * p.height;
   const size_t pix0 = static_cast<size_t>(a.y) * p.width;
-  const __m256 srow = _mm256_set1_ps(seam ? p.seam_row[static_cast<size_t>(a.y) * p.mod_cols + mc] : 1.0f);
+  const __m256 srow = _mm256_set1_ps(run.srow);
+  const __m256 lane = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
   const float* scol = seam ? p.seam_col.data() + static_cast<size_t>(mr) * p.width : nullptr;
   const __m256 zero = _mm256_setzero_ps();
   const __m256 one = _mm256_set1_ps(1.0f);
@@ -177,11 +184,21 @@ LEDPIPE_TARGET_AVX2 void MatrixAvx2(const CalibrationRow& a, int x0, int x1, int
     o0 = MinF(MaxF(o0, zero), one);
     o1 = MinF(MaxF(o1, zero), one);
     o2 = MinF(MaxF(o2, zero), one);
+    if (th) {
+      // float(x + i) is exact, so this is the scalar float(x) - xc lane by lane.
+      const __m256 fx = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(static_cast<float>(x)), lane), _mm256_set1_ps(th->xc));
+      __m256 m[9];
+      for (int k = 0; k < 9; ++k) m[k] = _mm256_add_ps(_mm256_set1_ps(th->a[k]), _mm256_mul_ps(fx, _mm256_set1_ps(th->s[k])));
+      const __m256 t0 = DotV(m[0], m[1], m[2], o0, o1, o2), t1 = DotV(m[3], m[4], m[5], o0, o1, o2), t2 = DotV(m[6], m[7], m[8], o0, o1, o2);
+      o0 = MinF(MaxF(t0, zero), one);
+      o1 = MinF(MaxF(t1, zero), one);
+      o2 = MinF(MaxF(t2, zero), one);
+    }
     _mm256_storeu_ps(R + x, Encode(p, 0, o0));
     _mm256_storeu_ps(G + x, Encode(p, 1, o1));
     _mm256_storeu_ps(B + x, Encode(p, 2, o2));
   }
-  CalPhaseMatrixScalar(a, x, x1, mc);
+  CalPhaseMatrixScalar(a, run, x, x1);
 }
 
 LEDPIPE_TARGET_AVX2 void LutAvx2(const CalibrationRow& a) {
@@ -295,13 +312,7 @@ LEDPIPE_TARGET_AVX2 void StoreAvx2(const CalibrationRow& a) {
 LEDPIPE_TARGET_AVX2 void CalibrateRowAvx2(const CalibrationRow& a) {
   const CalibrationPlan& p = *a.plan;
   UnpackAvx2(a);
-  if (p.has_matrix) {
-    for (int mc = 0; mc < p.mod_cols; ++mc) {
-      const int x0 = mc * p.mod_w;
-      const int x1 = x0 + p.mod_w < p.width ? x0 + p.mod_w : p.width;
-      MatrixAvx2(a, x0, x1, mc);
-    }
-  }
+  for (int i = 0; i < a.nruns; ++i) MatrixAvx2(a, a.runs[i]);
   if (p.lut_size > 0) LutAvx2(a);
   StoreAvx2(a);
 }

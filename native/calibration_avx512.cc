@@ -223,23 +223,33 @@ LEDPIPE_TARGET_AVX512 inline __m512 LoadGain(const CalibrationPlan& p, size_t i,
   return _mm512_cvtepi32_ps(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, p.gain.data() + 2 * i)));
 }
 
-LEDPIPE_TARGET_AVX512 void MatrixAvx512(const CalibrationRow& a, int x0, int x1, int mc) {
+LEDPIPE_TARGET_AVX512 void MatrixAvx512(const CalibrationRow& a, const CalRun& run) {
   const CalibrationPlan& p = *a.plan;
   const int w = p.width;
+  const int x0 = run.x0, x1 = run.x1;
   float* R = a.buf;
   float* G = R + w;
   float* B = G + w;
   const float* P = B + w;
   const int mr = a.y / p.mod_h;
   const int K = p.anchors;
-  const size_t mod = static_cast<size_t>(mr) * p.mod_cols + mc;
-  const float* mats = p.matrices.data() + mod * K * 9;
+  const float* mats = run.mats;
+  const ThermalSegment* th = run.therm;
   const bool gain = (a.flags & kCalUseGain) && p.gain_type != 0;
   const bool seam = (a.flags & kCalUseSeam) && p.has_seam;
   const bool single = (a.flags & kCalSingleAnchor) || K == 1;
   const size_t plane = static_cast<size_t>(p.width) * p.height;
   const size_t pix0 = static_cast<size_t>(a.y) * p.width;
-  const __m512 srow = _mm512_set1_ps(seam ? p.seam_row[static_cast<size_t>(a.y) * p.mod_cols + mc] : 1.0f);
+  const __m512 srow = _mm512_set1_ps(run.srow);
+  const __m512 lane = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  __m512 ta[9], ts[9];
+  if (th) {
+    for (int k = 0; k < 9; ++k) {
+      ta[k] = _mm512_set1_ps(th->a[k]);
+      ts[k] = _mm512_set1_ps(th->s[k]);
+    }
+  }
+  const __m512 txc = _mm512_set1_ps(th ? th->xc : 0.0f);
   const float* scol = seam ? p.seam_col.data() + static_cast<size_t>(mr) * p.width : nullptr;
   const __m512 zero = _mm512_setzero_ps();
   const __m512 one = _mm512_set1_ps(1.0f);
@@ -247,7 +257,7 @@ LEDPIPE_TARGET_AVX512 void MatrixAvx512(const CalibrationRow& a, int x0, int x1,
   const __m512i kmax = _mm512_set1_epi32(K - 1);
   const __m512i ione = _mm512_set1_epi32(1);
   __m512 M[9];
-  const float* mt = p.mats_t.data() + mod * 9 * 16;
+  const float* mt = run.mats_t;
   for (int e = 0; e < 9; ++e) M[e] = single ? _mm512_set1_ps(mats[static_cast<size_t>(K - 1) * 9 + e]) : _mm512_loadu_ps(mt + 16 * e);
   const __m512 vg0 = _mm512_set1_ps(p.gain_offset[0]), vg1 = _mm512_set1_ps(p.gain_offset[1]), vg2 = _mm512_set1_ps(p.gain_offset[2]);
   const __m512 vs0 = _mm512_set1_ps(p.gain_scale[0]), vs1 = _mm512_set1_ps(p.gain_scale[1]), vs2 = _mm512_set1_ps(p.gain_scale[2]);
@@ -305,6 +315,16 @@ LEDPIPE_TARGET_AVX512 void MatrixAvx512(const CalibrationRow& a, int x0, int x1,
     o0 = _mm512_min_ps(_mm512_max_ps(o0, zero), one);
     o1 = _mm512_min_ps(_mm512_max_ps(o1, zero), one);
     o2 = _mm512_min_ps(_mm512_max_ps(o2, zero), one);
+    if (th) {
+      // float(x + i) is exact, so this is the scalar float(x) - xc lane by lane.
+      const __m512 fx = _mm512_sub_ps(_mm512_add_ps(_mm512_set1_ps(static_cast<float>(x)), lane), txc);
+      __m512 m[9];
+      for (int k = 0; k < 9; ++k) m[k] = _mm512_add_ps(ta[k], _mm512_mul_ps(fx, ts[k]));
+      const __m512 t0 = Dot(m[0], m[1], m[2], o0, o1, o2), t1 = Dot(m[3], m[4], m[5], o0, o1, o2), t2 = Dot(m[6], m[7], m[8], o0, o1, o2);
+      o0 = _mm512_min_ps(_mm512_max_ps(t0, zero), one);
+      o1 = _mm512_min_ps(_mm512_max_ps(t1, zero), one);
+      o2 = _mm512_min_ps(_mm512_max_ps(t2, zero), one);
+    }
     if (poly) {
       _mm512_mask_storeu_ps(R + x, lm, EncodePoly(pk[0], p.enc_zero[0], o0));
       _mm512_mask_storeu_ps(G + x, lm, EncodePoly(pk[poly_shared ? 0 : 1], p.enc_zero[1], o1));
@@ -451,13 +471,7 @@ LEDPIPE_TARGET_AVX512 void CalibrateRowAvx512(const CalibrationRow& a) {
   } else {
     UnpackGather(a);
   }
-  if (p.has_matrix) {
-    for (int mc = 0; mc < p.mod_cols; ++mc) {
-      const int x0 = mc * p.mod_w;
-      const int x1 = x0 + p.mod_w < p.width ? x0 + p.mod_w : p.width;
-      MatrixAvx512(a, x0, x1, mc);
-    }
-  }
+  for (int i = 0; i < a.nruns; ++i) MatrixAvx512(a, a.runs[i]);
   if (p.lut_size > 0) LutAvx512(a);
   StoreAvx512(a);
 }

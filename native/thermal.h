@@ -32,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "convert_kernels.h"
 #include "isa.h"
@@ -45,6 +46,26 @@ struct ThermalSegment {
   float xc = 0.0f;
   float a[9] = {0};
   float s[9] = {0};
+};
+
+// Per-row setup shared by the thermal kernel and the calibration kernel's fused thermal step:
+// the zone matrices interpolated vertically (in double) for row y, then split into segments
+// between zone centres (constant beyond the outermost ones). Rows with the same vertical weights
+// reuse the previous row's segments. One planner per thread (it caches the last row).
+class ThermalRowPlanner {
+ public:
+  ThermalRowPlanner(const float* zones /* rows * cols * 9 */, int cols, int rows, int width, int height);
+  // Segments of row y, in x order, covering [0, width); *count set to their number.
+  const ThermalSegment* Row(int y, int* count);
+
+ private:
+  const float* zones_;
+  int cols_, rows_, width_, height_;
+  std::vector<int> xs_;
+  std::vector<double> row_m_;
+  std::vector<ThermalSegment> segs_;
+  int n_ = -1, prev_r0_ = -1, prev_r1_ = -1;
+  double prev_w_ = -1.0;
 };
 
 struct ThermalScaledPoly;

@@ -13,10 +13,12 @@ export interface NativeCalibrationPlan {
   readonly __calibrationPlan: unique symbol;
 }
 
+type ApplyArgs<T> = [NativeCalibrationPlan, T, number, number, number, number, number, Float32Array?, number?, number?];
+
 interface CalibrationBinding {
   calibrationCreate(options: Record<string, unknown>): NativeCalibrationPlan;
-  calibrationApply<T extends ArrayBufferView>(plan: NativeCalibrationPlan, data: T, flags: number, ditherIndex: number, ditherX: number, ditherY: number, threads: number): T;
-  calibrationApplyAsync<T extends ArrayBufferView>(plan: NativeCalibrationPlan, data: T, flags: number, ditherIndex: number, ditherX: number, ditherY: number, threads: number): Promise<T>;
+  calibrationApply<T extends ArrayBufferView>(...a: ApplyArgs<T>): T;
+  calibrationApplyAsync<T extends ArrayBufferView>(...a: ApplyArgs<T>): Promise<T>;
   calibrationPlanInfo?(plan: NativeCalibrationPlan): NativeCalibrationPlanInfo;
 }
 
@@ -103,11 +105,24 @@ export interface ApplyCalibrationOptions<T extends ArrayBufferView> {
   readonly ditherY?: number;
   /** Row bands run on this many threads (default 1). */
   readonly threads?: number;
+  /**
+   * Thermal compensation fused into the same pass (docs/THERMAL.md, "Fused with calibration"):
+   * cols * rows zone matrices (row-major zones, row-major 3x3), applied in linear light after the
+   * calibration's clamp, interpolated per pixel as the thermal kernel does, before the encode.
+   * Needs a plan with matrices and no 3D LUT. The zones are copied when the call starts.
+   */
+  readonly thermal?: { readonly zones: Float32Array; readonly cols: number; readonly rows: number };
 }
 
-function args<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): [NativeCalibrationPlan, T, number, number, number, number, number] {
+function args<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): ApplyArgs<T> {
   checkBytes('data', o.data, frameBytes(checkDimension('width', o.width), checkDimension('height', o.height), o.format));
-  return [o.plan, o.data, o.flags, o.ditherIndex, o.ditherX ?? 0, o.ditherY ?? 0, o.threads ?? 1];
+  const base: ApplyArgs<T> = [o.plan, o.data, o.flags, o.ditherIndex, o.ditherX ?? 0, o.ditherY ?? 0, o.threads ?? 1];
+  if (!o.thermal) return base;
+  const cols = checkDimension('thermal.cols', o.thermal.cols, 1, Math.min(1024, o.width));
+  const rows = checkDimension('thermal.rows', o.thermal.rows, 1, Math.min(1024, o.height));
+  if (!(o.thermal.zones instanceof Float32Array)) throw new TypeError('Expected Float32Array for thermal.zones');
+  if (o.thermal.zones.length < cols * rows * 9) throw new RangeError(`Expected at least ${cols * rows * 9} elements for thermal.zones but received ${o.thermal.zones.length}`);
+  return [o.plan, o.data, o.flags, o.ditherIndex, o.ditherX ?? 0, o.ditherY ?? 0, o.threads ?? 1, o.thermal.zones, cols, rows];
 }
 
 export function applyNativeCalibration<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): T {

@@ -9,6 +9,7 @@ import { isImagePattern, encodingFor } from '../io/ffmpeg-args.js';
 import type { Frame } from '../pipeline/frame.js';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.js';
 import type { Stage } from '../pipeline/stage.js';
+import { fuseStages } from '../stages/fusion.js';
 import { defaultStageNames, resolveStageFactories, StageConfigError, stageFlags, type StageFactory, type StageFlagValues } from '../stages/registry.js';
 import { applyProfile } from '../profiles/apply-profile.js';
 import { loadProfile } from '../profiles/library.js';
@@ -113,6 +114,7 @@ export async function runJob(o: RunOptions, env: RunEnvironment): Promise<number
     if (err instanceof StageConfigError) throw new UsageError(err.message);
     throw err;
   }
+  fuseStages(stages, log);
   const pipeline: Pipeline = createPipeline({ stages, fps, mode: live ? 'live' : 'offline', onOverrun });
   log.info(
     `${info.width}x${info.height} ${info.format} from ${input === '-' ? 'stdin' : input}: ${pipeline.mode} mode, stages ${stages.map((s) => s.name).join(' → ') || 'none (pass-through)'}, ` +

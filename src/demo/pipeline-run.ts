@@ -18,6 +18,7 @@ import { applyProfile } from '../profiles/apply-profile.js';
 import { loadProfile } from '../profiles/library.js';
 import { modelCandidates } from '../profiles/profile-facts.js';
 import { ensureStageTimes } from '../profiles/self-benchmark.js';
+import { fuseStages } from '../stages/fusion.js';
 import { resolveStageFactories, stageFlags, type StageFlagValues } from '../stages/registry.js';
 
 export interface PipelineRunOptions {
@@ -56,6 +57,7 @@ export async function runPipeline(o: PipelineRunOptions): Promise<void> {
     const ctx = { format: 'rgb48le' as const, fps, live: false, log };
     stages.push(await sr!.create({ ...ctx, width: info.width, height: info.height }, applied.flags));
     for (const f of rest) stages.push(await f.create({ ...ctx, width: info.width * o.scale, height: info.height * o.scale }, applied.flags));
+    fuseStages(stages, log);
     const pipeline = createPipeline({ stages, fps, mode: 'offline', onOverrun: applied.onOverrun ?? 'degrade' });
     stages = [];
     log.info(`${info.width}x${info.height} → ${info.width * o.scale}x${info.height * o.scale} rgb48le: stages sr → calibration → thermal, budget ${pipeline.budgetMs.toFixed(2)} ms per stage`);

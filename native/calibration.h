@@ -96,7 +96,22 @@ struct CalibrationPlan {
   bool enc_poly = false;
   std::vector<float> enc_poly_coef;
   float enc_poly_err = 0.0f;  // largest |E - exact| over the table, in output codes
+  // The AVX-512 fused fast path (rgb24 in, <= 8 bits out, no LUT, anchors <= 16, one shared encode
+  // table): the same per-pixel definition computed differently (within 1 LSB of scalar):
+  //   anchor matrices as A_k + f * D_k (D_k = M_(k+1) - M_k, k = min(int(p), K - 2), f = p - k),
+  //     [module][A or D][element 0..8][k 0..15] (mats_ad);
+  //   encode of power-law outputs (gamma, linear) as codes = q(m) * S[slot] (fused with the dither
+  //     add), v = 2^e * m clamped to [2^-31, 1], slot = e's biased exponent & 31, q of degree 4 in
+  //     m - 1.5, S already times 2^N - 1; fitted to the exact table and checked over all its bins
+  //     (kEncodeScaledTol codes; else the fast path is not used).
+  std::vector<float> mats_ad;
+  bool enc_scaled = false;
+  float enc_scaled_q[5] = {0, 0, 0, 0, 0};
+  float enc_scaled_s[32] = {0};
+  float enc_scaled_err = 0.0f;  // largest |E - exact| over the table, in output codes
 };
+
+constexpr float kEncodeScaledTol = 0.05f;  // output codes
 
 constexpr int kEncodePolyOctaves = 32;
 constexpr int kEncodePolyDegree = 4;
@@ -105,6 +120,7 @@ constexpr float kEncodePolyTol = 0.02f;  // output codes (the nearest table itse
 // Builds the derived layouts once the plan's tables are filled.
 void FinalizeCalibrationPlan(CalibrationPlan& p);
 void FitEncodePoly(CalibrationPlan& p);
+void FitEncodeScaled(CalibrationPlan& p);  // before FitEncodePoly rewrites the nearest table
 // E(v) for v in [2^-40, 1] (coef of one channel): v's nearest-table bin centre, then the quartic.
 float EncodePolyScalar(const float* coef, float v);
 
@@ -115,6 +131,8 @@ struct CalRun {
   int x0 = 0;
   int x1 = 0;
   int mc = 0;                               // module column
+  int mod_x0 = 0, mod_x1 = 0;               // the module's columns (its seam columns: mod_x0, mod_x1 - 1)
+  const float* mats_ad = nullptr;           // [2][9][16] (the fast path) or null
   const float* mats = nullptr;              // [anchors][9] of this module
   const float* mats_t = nullptr;            // [9][16] (anchors <= 16) or null
   float srow = 1.0f;                        // seam gain of this module's row edge (1: none)

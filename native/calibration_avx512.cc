@@ -10,6 +10,7 @@
 //     span;
 //   - tails run under lane masks (no scalar tail, no over-read).
 // Encode and LUT corners stay gathers (16 lanes).
+#include <cstdlib>
 #include <cstring>
 
 #include "calibration.h"
@@ -22,6 +23,15 @@ namespace {
 
 #define LEDPIPE_TARGET_AVX512_VBMI \
   __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vbmi,avx2,f16c")))
+
+// LEDPIPE_CAL_NO_FAST=1 (read once) keeps the AVX-512 path on the phase-by-phase kernel (tests, comparisons).
+bool FastPathEnabled() {
+  static const bool on = [] {
+    const char* v = std::getenv("LEDPIPE_CAL_NO_FAST");
+    return !(v != nullptr && v[0] == '1');
+  }();
+  return on;
+}
 
 bool HasVbmi() {
   static const bool v = __builtin_cpu_supports("avx512vbmi");
@@ -457,6 +467,157 @@ LEDPIPE_TARGET_AVX512 void StoreAvx512(const CalibrationRow& a) {
   }
 }
 
+
+// ---- Fused fast path: matrix, gains, seams, thermal, encode, quantise, interleave in one step ----
+// (rgb24 with VBMI, anchors <= 16, no LUT, a power-law output with plan.enc_scaled.) The same
+// definition as the scalar path computed differently: M(p) = A_k + f * D_k instead of the two
+// weighted products, fused multiply-adds, and the encode as q(m) * S[slot] (within kEncodeScaledTol
+// codes of the exact table) fused with the dither add. Within 1 LSB of scalar (tested).
+
+struct alignas(64) InterleaveIdx {
+  uint8_t b[64];
+};
+
+constexpr InterleaveIdx MakeInterleaveIdx() {
+  InterleaveIdx t{};
+  for (int j = 0; j < 64; ++j) t.b[j] = static_cast<uint8_t>(j < 48 ? (j % 3) * 16 + j / 3 : 0);
+  return t;
+}
+
+constexpr InterleaveIdx kInterleave = MakeInterleaveIdx();
+
+LEDPIPE_TARGET_AVX512 inline __m512i EncodeScaled(__m512 v, const __m512* q, __m512 s_lo, __m512 s_hi, __m512 dither) {
+  const __m512i bits = _mm512_castps_si512(v);
+  const __m512 m = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(bits, _mm512_set1_epi32(0x7FFFFF), _mm512_set1_epi32(0x3F800000), 0xEA));
+  const __m512 t = _mm512_sub_ps(m, _mm512_set1_ps(1.5f));
+  __m512 r = _mm512_fmadd_ps(q[4], t, q[3]);
+  r = _mm512_fmadd_ps(r, t, q[2]);
+  r = _mm512_fmadd_ps(r, t, q[1]);
+  r = _mm512_fmadd_ps(r, t, q[0]);
+  const __m512 sc = _mm512_permutex2var_ps(s_lo, _mm512_srli_epi32(bits, 23), s_hi);
+  return _mm512_cvttps_epi32(_mm512_fmadd_ps(r, sc, dither));
+}
+
+LEDPIPE_TARGET_AVX512_VBMI void FastRunAvx512(const CalibrationRow& a, const CalRun& run) {
+  const CalibrationPlan& p = *a.plan;
+  const int w = p.width;
+  const int x0 = run.x0, x1 = run.x1;
+  const float* R = a.buf;
+  const float* G = R + w;
+  const float* B = G + w;
+  const float* P = B + w;
+  const int K = p.anchors;
+  const bool gain = (a.flags & kCalUseGain) && p.gain_type != 0;
+  const bool seam = (a.flags & kCalUseSeam) && p.has_seam;
+  const bool single = (a.flags & kCalSingleAnchor) || K == 1;
+  const size_t plane = static_cast<size_t>(p.width) * p.height;
+  const size_t pix0 = static_cast<size_t>(a.y) * p.width;
+  const float* scol = seam ? p.seam_col.data() + static_cast<size_t>(a.y / p.mod_h) * p.width : nullptr;
+  const ThermalSegment* th = run.therm;
+  bool th_slope = false;
+  if (th) {
+    for (int k = 0; k < 9; ++k) th_slope = th_slope || th->s[k] != 0.0f;
+  }
+  const __m512 zero = _mm512_setzero_ps();
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 lo_clamp = _mm512_set1_ps(0x1p-31f);
+  __m512 A[9], Dm[9];
+  for (int e = 0; e < 9; ++e) {
+    if (single) {
+      A[e] = _mm512_set1_ps(run.mats[static_cast<size_t>(K - 1) * 9 + e]);
+      Dm[e] = zero;
+    } else {
+      A[e] = _mm512_loadu_ps(run.mats_ad + e * 16);
+      Dm[e] = _mm512_loadu_ps(run.mats_ad + (9 + e) * 16);
+    }
+  }
+  const __m512i kmax = _mm512_set1_epi32(K >= 2 ? K - 2 : 0);
+  const __m512 vg0 = _mm512_set1_ps(p.gain_offset[0]), vg1 = _mm512_set1_ps(p.gain_offset[1]), vg2 = _mm512_set1_ps(p.gain_offset[2]);
+  const __m512 vs0 = _mm512_set1_ps(p.gain_scale[0]), vs1 = _mm512_set1_ps(p.gain_scale[1]), vs2 = _mm512_set1_ps(p.gain_scale[2]);
+  __m512 q[5];
+  for (int k = 0; k < 5; ++k) q[k] = _mm512_set1_ps(p.enc_scaled_q[k]);
+  const __m512 s_lo = _mm512_loadu_ps(p.enc_scaled_s), s_hi = _mm512_loadu_ps(p.enc_scaled_s + 16);
+  const __m512i inter = _mm512_load_si512(kInterleave.b);
+  const __m512 srow = _mm512_set1_ps(run.srow);
+  const bool seam_row = seam && run.srow != 1.0f;
+  const int edge0 = run.mod_x0, edge1 = run.mod_x1 - 1;
+  __m512 fx = _mm512_sub_ps(_mm512_add_ps(_mm512_set1_ps(static_cast<float>(x0)),
+                                          _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)),
+                            _mm512_set1_ps(th ? th->xc : 0.0f));
+  const __m512 sixteen = _mm512_set1_ps(16.0f);
+  for (int x = x0; x < x1; x += 16) {
+    const int n = x1 - x < 16 ? x1 - x : 16;
+    const __mmask16 lm = TailMask(n);
+    const __m512 r = _mm512_maskz_loadu_ps(lm, R + x), g = _mm512_maskz_loadu_ps(lm, G + x), b = _mm512_maskz_loadu_ps(lm, B + x);
+    __m512 M[9];
+    if (single) {
+      for (int e = 0; e < 9; ++e) M[e] = A[e];
+    } else {
+      const __m512 pp = _mm512_maskz_loadu_ps(lm, P + x);
+      const __m512i k = _mm512_min_epi32(_mm512_cvttps_epi32(pp), kmax);
+      const __m512 f = _mm512_sub_ps(pp, _mm512_cvtepi32_ps(k));
+      const int k0 = _mm_cvtsi128_si32(_mm512_castsi512_si128(k));
+      if (_mm512_mask_cmpneq_epi32_mask(lm, k, _mm512_set1_epi32(k0)) == 0) {
+        // Every pixel of the block between the same two anchors (smooth content, mostly): broadcasts.
+        const float* ad = run.mats_ad + k0;
+        for (int e = 0; e < 9; ++e) M[e] = _mm512_fmadd_ps(f, _mm512_set1_ps(ad[(9 + e) * 16]), _mm512_set1_ps(ad[e * 16]));
+      } else {
+        for (int e = 0; e < 9; ++e) M[e] = _mm512_fmadd_ps(f, _mm512_permutexvar_ps(k, Dm[e]), _mm512_permutexvar_ps(k, A[e]));
+      }
+    }
+    __m512 o0 = _mm512_fmadd_ps(M[2], b, _mm512_fmadd_ps(M[1], g, _mm512_mul_ps(M[0], r)));
+    __m512 o1 = _mm512_fmadd_ps(M[5], b, _mm512_fmadd_ps(M[4], g, _mm512_mul_ps(M[3], r)));
+    __m512 o2 = _mm512_fmadd_ps(M[8], b, _mm512_fmadd_ps(M[7], g, _mm512_mul_ps(M[6], r)));
+    if (gain) {
+      const size_t i = pix0 + x;
+      o0 = _mm512_mul_ps(o0, _mm512_fmadd_ps(vs0, LoadGain(p, i, lm), vg0));
+      o1 = _mm512_mul_ps(o1, _mm512_fmadd_ps(vs1, LoadGain(p, plane + i, lm), vg1));
+      o2 = _mm512_mul_ps(o2, _mm512_fmadd_ps(vs2, LoadGain(p, 2 * plane + i, lm), vg2));
+    }
+    // Seam gains are 1 except on a module's edge rows and columns (a product with 1 is exact: skipped).
+    if (seam && (seam_row || (edge0 >= x && edge0 < x + 16) || (edge1 >= x && edge1 < x + 16))) {
+      const __m512 sg = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, scol + x), srow);
+      o0 = _mm512_mul_ps(o0, sg);
+      o1 = _mm512_mul_ps(o1, sg);
+      o2 = _mm512_mul_ps(o2, sg);
+    }
+    if (th) {
+      o0 = _mm512_min_ps(_mm512_max_ps(o0, zero), one);
+      o1 = _mm512_min_ps(_mm512_max_ps(o1, zero), one);
+      o2 = _mm512_min_ps(_mm512_max_ps(o2, zero), one);
+      __m512 T[9];
+      if (th_slope) {
+        for (int k = 0; k < 9; ++k) T[k] = _mm512_fmadd_ps(fx, _mm512_set1_ps(th->s[k]), _mm512_set1_ps(th->a[k]));
+      } else {
+        for (int k = 0; k < 9; ++k) T[k] = _mm512_set1_ps(th->a[k]);
+      }
+      const __m512 t0 = _mm512_fmadd_ps(T[2], o2, _mm512_fmadd_ps(T[1], o1, _mm512_mul_ps(T[0], o0)));
+      const __m512 t1 = _mm512_fmadd_ps(T[5], o2, _mm512_fmadd_ps(T[4], o1, _mm512_mul_ps(T[3], o0)));
+      const __m512 t2 = _mm512_fmadd_ps(T[8], o2, _mm512_fmadd_ps(T[7], o1, _mm512_mul_ps(T[6], o0)));
+      o0 = t0;
+      o1 = t1;
+      o2 = t2;
+      fx = _mm512_add_ps(fx, sixteen);
+    }
+    // Clamp to [2^-31, 1] (NaN -> 2^-31): the encode's domain.
+    o0 = _mm512_min_ps(_mm512_max_ps(o0, lo_clamp), one);
+    o1 = _mm512_min_ps(_mm512_max_ps(o1, lo_clamp), one);
+    o2 = _mm512_min_ps(_mm512_max_ps(o2, lo_clamp), one);
+    const __m512 t = _mm512_loadu_ps(a.dither + (x & (kDitherSize - 1)));
+    const __m128i c0 = _mm512_cvtusepi32_epi8(EncodeScaled(o0, q, s_lo, s_hi, t));
+    const __m128i c1 = _mm512_cvtusepi32_epi8(EncodeScaled(o1, q, s_lo, s_hi, t));
+    const __m128i c2 = _mm512_cvtusepi32_epi8(EncodeScaled(o2, q, s_lo, s_hi, t));
+    const __m512i rgb = _mm512_inserti32x4(_mm512_inserti32x4(_mm512_castsi128_si512(c0), c1, 1), c2, 2);
+    // The whole row was decoded before the runs: bytes past this block (up to the row's end) may be
+    // overwritten now, later blocks write their own; only the row's last blocks need a mask.
+    uint8_t* d = a.row + 3 * static_cast<size_t>(x);
+    if (x + 22 <= w) {
+      _mm512_storeu_si512(d, _mm512_permutexvar_epi8(inter, rgb));
+    } else {
+      _mm512_mask_storeu_epi8(d, ByteMask(3 * n), _mm512_permutexvar_epi8(inter, rgb));
+    }
+  }
+}
 }  // namespace
 
 LEDPIPE_TARGET_AVX512 void CalibrateRowAvx512(const CalibrationRow& a) {
@@ -468,6 +629,10 @@ LEDPIPE_TARGET_AVX512 void CalibrateRowAvx512(const CalibrationRow& a) {
   const bool vbmi = HasVbmi();
   if (p.sample == SampleType::kU8 && vbmi && !p.byte_planes.empty()) {
     UnpackU8Vbmi(a);
+    if (p.enc_scaled && p.lut_size == 0 && !p.mats_ad.empty() && FastPathEnabled()) {
+      for (int i = 0; i < a.nruns; ++i) FastRunAvx512(a, a.runs[i]);
+      return;
+    }
   } else {
     UnpackGather(a);
   }

@@ -226,6 +226,15 @@ Napi::Value PlanInfo(const Napi::CallbackInfo& info) {
   o.Set("encodePolyTolerance", static_cast<double>(kEncodePolyTol));
   o.Set("bytePlaneDecode", !p.byte_planes.empty());
   o.Set("anchorPermute", !p.mats_t.empty());
+  o.Set("encodeScaled", p.enc_scaled);
+  o.Set("encodeScaledError", static_cast<double>(p.enc_scaled_err));
+  o.Set("encodeScaledTolerance", static_cast<double>(kEncodeScaledTol));
+  // The AVX-512 fused single-pass path runs for rgb24 plans with a scaled encode on CPUs with VBMI.
+  bool vbmi = false;
+#if defined(__x86_64__) || defined(__i386__)
+  vbmi = __builtin_cpu_supports("avx512vbmi");
+#endif
+  o.Set("fastPath", p.enc_scaled && !p.mats_ad.empty() && !p.byte_planes.empty() && vbmi);
   return o;
 }
 

@@ -33,6 +33,15 @@ export interface NativeCalibrationPlanInfo {
   readonly bytePlaneDecode: boolean;
   /** ≤ 16 anchors: per-pixel anchor matrices by lane permutes. */
   readonly anchorPermute: boolean;
+  /** Power-law output: the AVX-512 fast path's encode q(m)·S[octave] fits the exact table within `encodeScaledTolerance` codes. */
+  readonly encodeScaled?: boolean;
+  readonly encodeScaledError?: number;
+  readonly encodeScaledTolerance?: number;
+  /**
+   * The AVX-512 path runs the fused single pass (A_k + f·D_k matrices, fused multiply-adds, scaled
+   * encode fused with quantisation): within 1 LSB of scalar instead of bit-equal (rgb24, VBMI).
+   */
+  readonly fastPath?: boolean;
 }
 
 function binding(): CalibrationBinding {

@@ -53,22 +53,11 @@ class CalRowPlanner {
       r.mod_x0 = r.x0;
       r.mod_x1 = r.x1;
       r.srow = seam ? p_.seam_row[static_cast<size_t>(y) * p_.mod_cols + mc] : 1.0f;
-      if (!segs) {
-        out->push_back(r);
-        continue;
+      if (segs) {
+        while (si + 1 < nseg && segs[si].x1 <= r.x0) ++si;
+        r.therm = &segs[si];
       }
-      const int end = r.x1;
-      int x = r.x0;
-      while (x < end) {
-        while (si + 1 < nseg && segs[si].x1 <= x) ++si;
-        const int e = segs[si].x1 < end ? segs[si].x1 : end;
-        CalRun q = r;
-        q.x0 = x;
-        q.x1 = e > x ? e : end;
-        q.therm = &segs[si];
-        out->push_back(q);
-        x = q.x1;
-      }
+      out->push_back(r);
     }
   }
 

@@ -136,8 +136,30 @@ struct CalRun {
   const float* mats = nullptr;              // [anchors][9] of this module
   const float* mats_t = nullptr;            // [9][16] (anchors <= 16) or null
   float srow = 1.0f;                        // seam gain of this module's row edge (1: none)
-  const ThermalSegment* therm = nullptr;    // fused thermal: matrix a + (float(x) - xc) * s; null: none
+  // Fused thermal: the segment holding x0 (segments are contiguous in memory and in x, so the next
+  // ones follow: a run may span several); matrix a + (float(x) - xc) * s. Null: none.
+  const ThermalSegment* therm = nullptr;
 };
+
+// Calls fn(piece) for each part of `run` inside one thermal segment (piece.therm = that segment).
+template <typename F>
+inline void ForEachThermalPiece(const CalRun& run, F fn) {
+  if (run.therm == nullptr) {
+    fn(run);
+    return;
+  }
+  const ThermalSegment* th = run.therm;
+  int x = run.x0;
+  while (x < run.x1) {
+    while (x >= th->x1) ++th;
+    CalRun q = run;
+    q.x0 = x;
+    q.x1 = th->x1 < run.x1 ? th->x1 : run.x1;
+    q.therm = th;
+    fn(q);
+    x = q.x1;
+  }
+}
 
 struct CalibrationRow {
   const CalibrationPlan* plan;

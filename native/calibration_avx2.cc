@@ -312,7 +312,7 @@ LEDPIPE_TARGET_AVX2 void StoreAvx2(const CalibrationRow& a) {
 LEDPIPE_TARGET_AVX2 void CalibrateRowAvx2(const CalibrationRow& a) {
   const CalibrationPlan& p = *a.plan;
   UnpackAvx2(a);
-  for (int i = 0; i < a.nruns; ++i) MatrixAvx2(a, a.runs[i]);
+  for (int i = 0; i < a.nruns; ++i) ForEachThermalPiece(a.runs[i], [&](const CalRun& q) { MatrixAvx2(a, q); });
   if (p.lut_size > 0) LutAvx2(a);
   StoreAvx2(a);
 }

@@ -513,11 +513,7 @@ LEDPIPE_TARGET_AVX512_VBMI void FastRunAvx512(const CalibrationRow& a, const Cal
   const size_t plane = static_cast<size_t>(p.width) * p.height;
   const size_t pix0 = static_cast<size_t>(a.y) * p.width;
   const float* scol = seam ? p.seam_col.data() + static_cast<size_t>(a.y / p.mod_h) * p.width : nullptr;
-  const ThermalSegment* th = run.therm;
-  bool th_slope = false;
-  if (th) {
-    for (int k = 0; k < 9; ++k) th_slope = th_slope || th->s[k] != 0.0f;
-  }
+  const ThermalSegment* th = run.therm;  // the segment of the block's first pixel (advanced per block)
   const __m512 zero = _mm512_setzero_ps();
   const __m512 one = _mm512_set1_ps(1.0f);
   const __m512 lo_clamp = _mm512_set1_ps(0x1p-31f);
@@ -541,10 +537,7 @@ LEDPIPE_TARGET_AVX512_VBMI void FastRunAvx512(const CalibrationRow& a, const Cal
   const __m512 srow = _mm512_set1_ps(run.srow);
   const bool seam_row = seam && run.srow != 1.0f;
   const int edge0 = run.mod_x0, edge1 = run.mod_x1 - 1;
-  __m512 fx = _mm512_sub_ps(_mm512_add_ps(_mm512_set1_ps(static_cast<float>(x0)),
-                                          _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)),
-                            _mm512_set1_ps(th ? th->xc : 0.0f));
-  const __m512 sixteen = _mm512_set1_ps(16.0f);
+  const __m512 lane = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   for (int x = x0; x < x1; x += 16) {
     const int n = x1 - x < 16 ? x1 - x : 16;
     const __mmask16 lm = TailMask(n);
@@ -585,11 +578,20 @@ LEDPIPE_TARGET_AVX512_VBMI void FastRunAvx512(const CalibrationRow& a, const Cal
       o0 = _mm512_min_ps(_mm512_max_ps(o0, zero), one);
       o1 = _mm512_min_ps(_mm512_max_ps(o1, zero), one);
       o2 = _mm512_min_ps(_mm512_max_ps(o2, zero), one);
+      // The thermal matrix a + (x - xc) * s of each pixel's segment: a block crossing into the next
+      // segment takes that one's coefficients in the lanes past the boundary.
+      while (x >= th->x1) ++th;
+      const __m512 xf = _mm512_add_ps(_mm512_set1_ps(static_cast<float>(x)), lane);
+      const __m512 fx = _mm512_sub_ps(xf, _mm512_set1_ps(th->xc));
       __m512 T[9];
-      if (th_slope) {
-        for (int k = 0; k < 9; ++k) T[k] = _mm512_fmadd_ps(fx, _mm512_set1_ps(th->s[k]), _mm512_set1_ps(th->a[k]));
-      } else {
-        for (int k = 0; k < 9; ++k) T[k] = _mm512_set1_ps(th->a[k]);
+      for (int k = 0; k < 9; ++k) T[k] = _mm512_fmadd_ps(fx, _mm512_set1_ps(th->s[k]), _mm512_set1_ps(th->a[k]));
+      for (const ThermalSegment* nx = th; x + n > nx->x1;) {
+        ++nx;
+        const __mmask16 past = static_cast<__mmask16>(~TailMask(nx->x0 - x));
+        const __m512 fx2 = _mm512_sub_ps(xf, _mm512_set1_ps(nx->xc));
+        for (int k = 0; k < 9; ++k) {
+          T[k] = _mm512_mask_blend_ps(past, T[k], _mm512_fmadd_ps(fx2, _mm512_set1_ps(nx->s[k]), _mm512_set1_ps(nx->a[k])));
+        }
       }
       const __m512 t0 = _mm512_fmadd_ps(T[2], o2, _mm512_fmadd_ps(T[1], o1, _mm512_mul_ps(T[0], o0)));
       const __m512 t1 = _mm512_fmadd_ps(T[5], o2, _mm512_fmadd_ps(T[4], o1, _mm512_mul_ps(T[3], o0)));
@@ -597,7 +599,6 @@ LEDPIPE_TARGET_AVX512_VBMI void FastRunAvx512(const CalibrationRow& a, const Cal
       o0 = t0;
       o1 = t1;
       o2 = t2;
-      fx = _mm512_add_ps(fx, sixteen);
     }
     // Clamp to [2^-31, 1] (NaN -> 2^-31): the encode's domain.
     o0 = _mm512_min_ps(_mm512_max_ps(o0, lo_clamp), one);
@@ -636,7 +637,7 @@ LEDPIPE_TARGET_AVX512 void CalibrateRowAvx512(const CalibrationRow& a) {
   } else {
     UnpackGather(a);
   }
-  for (int i = 0; i < a.nruns; ++i) MatrixAvx512(a, a.runs[i]);
+  for (int i = 0; i < a.nruns; ++i) ForEachThermalPiece(a.runs[i], [&](const CalRun& q) { MatrixAvx512(a, q); });
   if (p.lut_size > 0) LutAvx512(a);
   StoreAvx512(a);
 }

@@ -220,7 +220,9 @@ void CalPhaseStoreScalar(const CalibrationRow& a, int x0, int x1) {
 void CalibrateRowScalar(const CalibrationRow& a) {
   const CalibrationPlan& p = *a.plan;
   CalPhaseUnpackScalar(a, 0, p.width);
-  for (int i = 0; i < a.nruns; ++i) CalPhaseMatrixScalar(a, a.runs[i], a.runs[i].x0, a.runs[i].x1);
+  for (int i = 0; i < a.nruns; ++i) {
+    ForEachThermalPiece(a.runs[i], [&](const CalRun& q) { CalPhaseMatrixScalar(a, q, q.x0, q.x1); });
+  }
   if (p.lut_size > 0) CalPhaseLutScalar(a, 0, p.width);
   CalPhaseStoreScalar(a, 0, p.width);
 }

@@ -99,7 +99,12 @@ LEDPIPE_TARGET_AVX512 inline __mmask16 Mask16(int n, int k) {
   return m <= 0 ? static_cast<__mmask16>(0) : TailMask(m);
 }
 
-LEDPIPE_TARGET_AVX512_VBMI void UnpackU8Vbmi(const CalibrationRow& a) {
+LEDPIPE_TARGET_AVX512_VBMI void UnpackU8Vbmi(const CalibrationRow& a, int xa, int xb);
+
+LEDPIPE_TARGET_AVX512_VBMI void UnpackU8Vbmi(const CalibrationRow& a) { UnpackU8Vbmi(a, 0, a.plan->width); }
+
+// Pixels [xa, xb) (xa a multiple of 64).
+LEDPIPE_TARGET_AVX512_VBMI void UnpackU8Vbmi(const CalibrationRow& a, int xa, int xb) {
   const CalibrationPlan& p = *a.plan;
   const int w = p.width;
   float* out[4] = {a.buf, a.buf + w, a.buf + 2 * w, a.buf + 3 * w};
@@ -111,8 +116,8 @@ LEDPIPE_TARGET_AVX512_VBMI void UnpackU8Vbmi(const CalibrationRow& a) {
     hi_idx[c] = _mm512_load_si512(kByteIdx.hi[c]);
     hi_m[c] = kByteIdx.hi_mask[c];
   }
-  for (int x = 0; x < w; x += 64) {
-    const int n = w - x < 64 ? w - x : 64;
+  for (int x = xa; x < xb; x += 64) {
+    const int n = xb - x < 64 ? xb - x : 64;
     const int bytes = 3 * n;
     const uint8_t* s = a.row + 3 * static_cast<size_t>(x);
     auto bm = [](int b) -> __mmask64 { return b >= 64 ? ~__mmask64{0} : (b <= 0 ? __mmask64{0} : ((__mmask64{1} << b) - 1)); };
@@ -498,10 +503,10 @@ LEDPIPE_TARGET_AVX512 inline __m512i EncodeScaled(__m512 v, const __m512* q, __m
   return _mm512_cvttps_epi32(_mm512_fmadd_ps(r, sc, dither));
 }
 
-LEDPIPE_TARGET_AVX512_VBMI void FastRunAvx512(const CalibrationRow& a, const CalRun& run) {
+// Pixels [x0, x1) of `run`, decoded up to `decoded` (bytes of later pixels are still input).
+LEDPIPE_TARGET_AVX512_VBMI void FastRunAvx512(const CalibrationRow& a, const CalRun& run, int x0, int x1, int decoded) {
   const CalibrationPlan& p = *a.plan;
   const int w = p.width;
-  const int x0 = run.x0, x1 = run.x1;
   const float* R = a.buf;
   const float* G = R + w;
   const float* B = G + w;
@@ -609,10 +614,10 @@ LEDPIPE_TARGET_AVX512_VBMI void FastRunAvx512(const CalibrationRow& a, const Cal
     const __m128i c1 = _mm512_cvtusepi32_epi8(EncodeScaled(o1, q, s_lo, s_hi, t));
     const __m128i c2 = _mm512_cvtusepi32_epi8(EncodeScaled(o2, q, s_lo, s_hi, t));
     const __m512i rgb = _mm512_inserti32x4(_mm512_inserti32x4(_mm512_castsi128_si512(c0), c1, 1), c2, 2);
-    // The whole row was decoded before the runs: bytes past this block (up to the row's end) may be
-    // overwritten now, later blocks write their own; only the row's last blocks need a mask.
+    // Bytes past this block up to `decoded` were read already: they may be overwritten now (later
+    // blocks write their own); blocks near the decoded end store under a mask.
     uint8_t* d = a.row + 3 * static_cast<size_t>(x);
-    if (x + 22 <= w) {
+    if (x + 22 <= decoded) {
       _mm512_storeu_si512(d, _mm512_permutexvar_epi8(inter, rgb));
     } else {
       _mm512_mask_storeu_epi8(d, ByteMask(3 * n), _mm512_permutexvar_epi8(inter, rgb));
@@ -629,11 +634,22 @@ LEDPIPE_TARGET_AVX512 void CalibrateRowAvx512(const CalibrationRow& a) {
   }
   const bool vbmi = HasVbmi();
   if (p.sample == SampleType::kU8 && vbmi && !p.byte_planes.empty()) {
-    UnpackU8Vbmi(a);
     if (p.enc_scaled && p.lut_size == 0 && !p.mats_ad.empty() && FastPathEnabled()) {
-      for (int i = 0; i < a.nruns; ++i) FastRunAvx512(a, a.runs[i]);
+      // Chunks of 512 pixels: decode, then the runs' pixels in the chunk, while the floats are in L1.
+      constexpr int kChunk = 512;
+      int ri = 0;
+      for (int c0 = 0; c0 < p.width; c0 += kChunk) {
+        const int c1 = c0 + kChunk < p.width ? c0 + kChunk : p.width;
+        UnpackU8Vbmi(a, c0, c1);
+        while (ri < a.nruns && a.runs[ri].x1 <= c0) ++ri;
+        for (int i = ri; i < a.nruns && a.runs[i].x0 < c1; ++i) {
+          const CalRun& r = a.runs[i];
+          FastRunAvx512(a, r, r.x0 > c0 ? r.x0 : c0, r.x1 < c1 ? r.x1 : c1, c1);
+        }
+      }
       return;
     }
+    UnpackU8Vbmi(a);
   } else {
     UnpackGather(a);
   }

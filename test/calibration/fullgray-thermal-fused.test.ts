@@ -97,6 +97,14 @@ describe(`calibration with thermal fused into the same pass${nativeSkipNote}`, (
     });
   }
 
+  it.skipIf(!nativeCalAvailable)('wide rows (1100 px: 512-pixel decode chunks, runs crossing them, blocks crossing zone centres): within 1 LSB, agrees with scalar', () => {
+    const cal = makeCalibration({ width: 1100, height: 6, moduleWidth: 100, moduleHeight: 4, seed: 12 });
+    for (const grid of [{ cols: 7, rows: 2 }, { cols: 150, rows: 1 }]) {
+      fusedAllPaths(cal, grid, zoneMatrices(grid), FULL, 'rgb24', 8, 'ordered');
+    }
+    fusedAllPaths(cal, { cols: 1, rows: 1 }, zoneMatrices({ cols: 1, rows: 1 }), KERNEL_FLAG_SEAM | KERNEL_FLAG_SINGLE_ANCHOR, 'rgb24', 8, 'none');
+  });
+
   it.skipIf(!nativeCalAvailable)('rgb48le, 16-bit and 10-bit output: within 1 LSB of the reference and of scalar', () => {
     const cal = makeCalibration({ width: 45, height: 23, seed: 8 });
     const grid = { cols: 3, rows: 2 };

@@ -229,12 +229,9 @@ Napi::Value PlanInfo(const Napi::CallbackInfo& info) {
   o.Set("encodeScaled", p.enc_scaled);
   o.Set("encodeScaledError", static_cast<double>(p.enc_scaled_err));
   o.Set("encodeScaledTolerance", static_cast<double>(kEncodeScaledTol));
-  // The AVX-512 fused single-pass path runs for rgb24 plans with a scaled encode on CPUs with VBMI.
-  bool vbmi = false;
-#if defined(__x86_64__) || defined(__i386__)
-  vbmi = __builtin_cpu_supports("avx512vbmi");
-#endif
-  o.Set("fastPath", p.enc_scaled && !p.mats_ad.empty() && !p.byte_planes.empty() && vbmi);
+  // The fused single-pass paths run for rgb24 plans with a scaled encode: AVX-512 on CPUs with VBMI,
+  // AVX2 on CPUs with FMA (unless LEDPIPE_CAL_NO_FAST=1).
+  o.Set("fastPath", p.enc_scaled && !p.mats_ad.empty() && !p.byte_planes.empty());
   return o;
 }
 

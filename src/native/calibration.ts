@@ -38,8 +38,9 @@ export interface NativeCalibrationPlanInfo {
   readonly encodeScaledError?: number;
   readonly encodeScaledTolerance?: number;
   /**
-   * The AVX-512 path runs the fused single pass (A_k + f·D_k matrices, fused multiply-adds, scaled
-   * encode fused with quantisation): within 1 LSB of scalar instead of bit-equal (rgb24, VBMI).
+   * The plan has the fused single pass (A_k + f·D_k matrices, fused multiply-adds, scaled encode
+   * fused with quantisation): the AVX-512 (with VBMI) and AVX2 (with FMA) paths run it, within 1 LSB
+   * of scalar instead of bit-equal (rgb24).
    */
   readonly fastPath?: boolean;
 }

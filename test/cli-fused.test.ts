@@ -32,9 +32,11 @@ describe(`calibration → thermal fused through the CLI${nativeSkipNote}`, () =>
     for (let i = 0; i < fused.stdout.length; i++) if (Math.abs(fused.stdout[i]! - apart.stdout[i]!) > 2 && Math.min(fused.stdout[i]!, apart.stdout[i]!) >= 16) far++;
     expect(far / fused.stdout.length).toBeLessThan(0.001);
     for (const f of ['f.jsonl', 'a.jsonl']) {
-      const summary = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n').at(-1)!) as { stages: Record<string, { frames: number }> };
+      const summary = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n').at(-1)!) as { stages: Record<string, { frames: number; fusedInto?: string }> };
       expect(summary.stages.calibration!.frames).toBe(6);
       expect(summary.stages.thermal!.frames).toBe(6);
+      expect(summary.stages.thermal!.fusedInto).toBe(f === 'f.jsonl' ? 'calibration' : undefined);
+      expect(summary.stages.calibration!.fusedInto).toBeUndefined();
     }
   });
 });

@@ -131,6 +131,11 @@ export class ThermalStage implements Stage {
     this.sampleIndex = Int32Array.from(idx);
   }
 
+  /** 'calibration' while the last frame's correction ran in the calibration pass (Stage.fusedInto). */
+  get fusedInto(): 'calibration' | null {
+    return this.fusion && this.lastFusedState === true ? 'calibration' : null;
+  }
+
   /** The transfer and dither the stage applies (the fusion check compares them with the calibration's). */
   get transfer(): SignalTransfer {
     return this.o.transfer;
@@ -274,7 +279,7 @@ export class ThermalStage implements Stage {
       peakDrive: this.peakDrive,
       headroomUsed: this.headroomUsed,
       kernel: this.kernel,
-      fusedInto: this.fusion && this.lastFusedState === true ? 'calibration' : null,
+      fusedInto: this.fusedInto,
       fusedFrames: this.fusedFrames,
       frames: this.frames,
       malformed: b.malformed,

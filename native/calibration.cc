@@ -48,8 +48,8 @@ class CalRowPlanner {
       r.x1 = r.x0 + p_.mod_w < p_.width ? r.x0 + p_.mod_w : p_.width;
       r.mc = mc;
       r.mats = p_.matrices.data() + mod * K * 9;
-      r.mats_t = p_.mats_t.empty() ? nullptr : p_.mats_t.data() + mod * 9 * 16;
       r.mats_ad = p_.mats_ad.empty() ? nullptr : p_.mats_ad.data() + mod * 2 * 9 * 16;
+      r.mats_t = r.mats_ad;  // its first half: each element at every anchor
       r.mod_x0 = r.x0;
       r.mod_x1 = r.x1;
       r.srow = seam ? p_.seam_row[static_cast<size_t>(y) * p_.mod_cols + mc] : 1.0f;
@@ -172,7 +172,6 @@ float EncodePolyScalar(const float* coef, float v) {
 
 void FinalizeCalibrationPlan(CalibrationPlan& p) {
   p.byte_planes.clear();
-  p.mats_t.clear();
   if (p.sample == SampleType::kU8) {
     const float* tabs[4] = {p.decode[0], p.decode[1], p.decode[2], p.has_matrix ? p.pos.data() : p.decode[0]};
     p.byte_planes.resize(4 * 4 * 256);
@@ -181,15 +180,6 @@ void FinalizeCalibrationPlan(CalibrationPlan& p) {
         uint32_t bits;
         std::memcpy(&bits, tabs[t] + c, 4);
         for (int j = 0; j < 4; ++j) p.byte_planes[(t * 4 + j) * 256 + c] = static_cast<uint8_t>(bits >> (8 * j));
-      }
-    }
-  }
-  if (p.has_matrix && p.anchors <= 16) {
-    const size_t mods = static_cast<size_t>(p.mod_rows) * p.mod_cols;
-    p.mats_t.assign(mods * 9 * 16, 0.0f);
-    for (size_t m = 0; m < mods; ++m) {
-      for (int k = 0; k < p.anchors; ++k) {
-        for (int e = 0; e < 9; ++e) p.mats_t[(m * 9 + e) * 16 + k] = p.matrices[(m * p.anchors + k) * 9 + e];
       }
     }
   }

@@ -1,11 +1,18 @@
-// AVX-512 calibration row kernel: 16 pixels per step, the scalar path's float
-// operations lane by lane (so results are bit-identical to it and to AVX2).
+// AVX-512 calibration row kernels, 16 pixels per step.
+//
+// The fused fast path (FastRunAvx512, below; rgb24 with VBMI, a power-law output, no LUT): decode in
+// 512-pixel chunks, then one step per 16 pixels from floats to interleaved output bytes (A_k + f*D_k
+// anchor matrices, FMAs, fused thermal, scaled encode fused with the dither and quantisation):
+// within 1 LSB of scalar. Everything else runs the phase kernel:
+//
+// The phase kernel: the scalar path's float operations lane by lane (so results are bit-identical
+// to it and to AVX2).
 // What differs from AVX2 is how values are fetched, never which values:
 //   - rgb24 decode and gray-level position (256-entry tables), with VBMI: the
 //     tables as four byte planes, 64 codes per two-register byte permute
 //     (vpermi2b), reassembled into floats by unpacks: no gathers;
 //   - anchor matrices (K <= 16): each matrix element at every anchor sits in
-//     one register (plan.mats_t), a lane permute picks each pixel's two anchors,
+//     one register (plan.mats_ad), a lane permute picks each pixel's two anchors,
 //     so one pair of matrix products per step whatever anchors the 16 pixels
 //     span;
 //   - tails run under lane masks (no scalar tail, no over-read).
@@ -628,7 +635,7 @@ LEDPIPE_TARGET_AVX512_VBMI void FastRunAvx512(const CalibrationRow& a, const Cal
 
 LEDPIPE_TARGET_AVX512 void CalibrateRowAvx512(const CalibrationRow& a) {
   const CalibrationPlan& p = *a.plan;
-  if (p.has_matrix && p.mats_t.empty()) {  // more than 16 anchors
+  if (p.has_matrix && p.mats_ad.empty()) {  // more than 16 anchors
     CalibrateRowAvx2(a);
     return;
   }

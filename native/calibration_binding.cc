@@ -225,7 +225,7 @@ Napi::Value PlanInfo(const Napi::CallbackInfo& info) {
   o.Set("encodePolyError", static_cast<double>(p.enc_poly_err));
   o.Set("encodePolyTolerance", static_cast<double>(kEncodePolyTol));
   o.Set("bytePlaneDecode", !p.byte_planes.empty());
-  o.Set("anchorPermute", !p.mats_t.empty());
+  o.Set("anchorPermute", !p.mats_ad.empty());
   o.Set("encodeScaled", p.enc_scaled);
   o.Set("encodeScaledError", static_cast<double>(p.enc_scaled_err));
   o.Set("encodeScaledTolerance", static_cast<double>(kEncodeScaledTol));

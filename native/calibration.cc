@@ -219,13 +219,12 @@ void FitEncodeScaled(CalibrationPlan& p) {
                        (i + 1 < kEncodeNearSize ? (1u << (kEncodeNearShift - 1)) : 0u);
     return FromBits(b);
   };
-  // q: least squares on the top octave [0.5, 1) (bins of octave 39), in t = m - 1.5.
+  // q: least squares on the top octave [0.5, 1) (bins of octave 39), a quartic in the mantissa m.
   constexpr int D = 5;
   double ata[D][D] = {}, atb[D] = {};
   const int top0 = 39 * kPerOct;
   for (int i = 0; i < kPerOct; ++i) {
-    const double m = 2.0 * centre(top0 + i);
-    const double t = m - 1.5;
+    const double t = 2.0 * centre(top0 + i);  // the mantissa m (the polynomial is in m itself)
     const double y = exact[top0 + i] * max_out;
     double pw[D];
     pw[0] = 1;
@@ -250,8 +249,7 @@ void FitEncodeScaled(CalibrationPlan& p) {
   }
   float q[D];
   for (int k = 0; k < D; ++k) q[k] = static_cast<float>(atb[k] / ata[k][k]);
-  auto qf = [&](float m) {
-    const float t = m - 1.5f;
+  auto qf = [&](float t) {
     float r = q[D - 1];
     for (int k = D - 2; k >= 0; --k) r = std::fma(r, t, q[k]);
     return r;

@@ -104,7 +104,7 @@ struct CalibrationPlan {
   //   anchor matrices as A_k + f * D_k (k = min(int(p), K - 2), f = p - k);
   //   encode of power-law outputs (gamma, linear) as codes = q(m) * S[slot] (fused with the dither
   //     add), v = 2^e * m clamped to [2^-31, 1], slot = e's biased exponent & 31, q of degree 4 in
-  //     m - 1.5, S already times 2^N - 1; fitted to the exact table and checked over all its bins
+  //     m (in [1, 2)), S already times 2^N - 1; fitted to the exact table and checked over all its bins
   //     (kEncodeScaledTol codes; else the fast path is not used).
   bool enc_scaled = false;
   float enc_scaled_q[5] = {0, 0, 0, 0, 0};

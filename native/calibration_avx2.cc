@@ -340,8 +340,7 @@ LEDPIPE_TARGET_AVX2_FMA inline __m256 Lookup32(const __m256* t, __m256i idx) {
 
 LEDPIPE_TARGET_AVX2_FMA inline __m256i EncodeScaled8(__m256 v, const float* q, const __m256* s, __m256 dither) {
   const __m256i bits = _mm256_castps_si256(v);
-  const __m256 m = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x7FFFFF)), _mm256_set1_epi32(0x3F800000)));
-  const __m256 t = _mm256_sub_ps(m, _mm256_set1_ps(1.5f));
+  const __m256 t = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x7FFFFF)), _mm256_set1_epi32(0x3F800000)));
   __m256 r = _mm256_fmadd_ps(_mm256_set1_ps(q[4]), t, _mm256_set1_ps(q[3]));
   r = _mm256_fmadd_ps(r, t, _mm256_set1_ps(q[2]));
   r = _mm256_fmadd_ps(r, t, _mm256_set1_ps(q[1]));

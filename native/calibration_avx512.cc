@@ -500,8 +500,7 @@ constexpr InterleaveIdx kInterleave = MakeInterleaveIdx();
 
 LEDPIPE_TARGET_AVX512 inline __m512i EncodeScaled(__m512 v, const __m512* q, __m512 s_lo, __m512 s_hi, __m512 dither) {
   const __m512i bits = _mm512_castps_si512(v);
-  const __m512 m = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(bits, _mm512_set1_epi32(0x7FFFFF), _mm512_set1_epi32(0x3F800000), 0xEA));
-  const __m512 t = _mm512_sub_ps(m, _mm512_set1_ps(1.5f));
+  const __m512 t = _mm512_getmant_ps(v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);  // the mantissa m in [1, 2)
   __m512 r = _mm512_fmadd_ps(q[4], t, q[3]);
   r = _mm512_fmadd_ps(r, t, q[2]);
   r = _mm512_fmadd_ps(r, t, q[1]);

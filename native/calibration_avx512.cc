@@ -89,9 +89,11 @@ LEDPIPE_TARGET_AVX512_VBMI inline void Lookup256(const uint8_t* planes, __m512i 
     const uint8_t* t = planes + 256 * j;
     const __m512i t0 = _mm512_loadu_si512(t), t1 = _mm512_loadu_si512(t + 64);
     const __m512i t2 = _mm512_loadu_si512(t + 128), t3 = _mm512_loadu_si512(t + 192);
-    const __m512i lo = _mm512_permutex2var_epi8(t0, codes, t1);
-    const __m512i up = _mm512_permutex2var_epi8(t2, codes, t3);
-    b[j] = _mm512_mask_blend_epi8(hi, lo, up);
+    // Two index-merging permutes instead of two permutes and a blend: codes < 128 are looked up in
+    // (t0, t1) and codes >= 128 keep their code as the index of the second, which looks them up in
+    // (t2, t3) (the permute reads the index's low 7 bits) and leaves the others.
+    const __m512i lo = _mm512_mask2_permutex2var_epi8(t0, codes, static_cast<__mmask64>(~hi), t1);
+    b[j] = _mm512_mask2_permutex2var_epi8(t2, lo, hi, t3);
   }
   const __m512i x01l = _mm512_unpacklo_epi8(b[0], b[1]), x01h = _mm512_unpackhi_epi8(b[0], b[1]);
   const __m512i x23l = _mm512_unpacklo_epi8(b[2], b[3]), x23h = _mm512_unpackhi_epi8(b[2], b[3]);

@@ -21,16 +21,67 @@ CalibrationRowFn RowKernelFor(Isa isa) {
   }
 }
 
+// The shared row planner: each row's runs (module column x thermal segment) with their per-module
+// set-up, for every ISA path.
+class CalRowPlanner {
+ public:
+  explicit CalRowPlanner(const CalibrationJob& job) : job_(job), p_(*job.plan) {
+    if (!job.thermal_zones.empty()) {
+      thermal_.reset(new ThermalRowPlanner(job.thermal_zones.data(), job.thermal_cols, job.thermal_rows, p_.width,
+                                           p_.height));
+    }
+  }
+
+  void Plan(int y, std::vector<CalRun>* out) {
+    out->clear();
+    if (!p_.has_matrix) return;
+    const int mr = y / p_.mod_h;
+    const int K = p_.anchors;
+    const bool seam = (job_.flags & kCalUseSeam) && p_.has_seam;
+    int nseg = 0;
+    const ThermalSegment* segs = thermal_ ? thermal_->Row(y, &nseg) : nullptr;
+    int si = 0;
+    for (int mc = 0; mc < p_.mod_cols; ++mc) {
+      const size_t mod = static_cast<size_t>(mr) * p_.mod_cols + mc;
+      CalRun r;
+      r.x0 = mc * p_.mod_w;
+      r.x1 = r.x0 + p_.mod_w < p_.width ? r.x0 + p_.mod_w : p_.width;
+      r.mc = mc;
+      r.mats = p_.matrices.data() + mod * K * 9;
+      r.mats_ad = p_.mats_ad.empty() ? nullptr : p_.mats_ad.data() + mod * 2 * 9 * 16;
+      r.mats_t = r.mats_ad;  // its first half: each element at every anchor
+      r.mod_x0 = r.x0;
+      r.mod_x1 = r.x1;
+      r.srow = seam ? p_.seam_row[static_cast<size_t>(y) * p_.mod_cols + mc] : 1.0f;
+      if (segs) {
+        while (si + 1 < nseg && segs[si].x1 <= r.x0) ++si;
+        r.therm = &segs[si];
+      }
+      out->push_back(r);
+    }
+  }
+
+ private:
+  const CalibrationJob& job_;
+  const CalibrationPlan& p_;
+  std::unique_ptr<ThermalRowPlanner> thermal_;
+};
+
 void RunBand(const CalibrationJob& job, int y0, int y1) {
   const CalibrationPlan& p = *job.plan;
   thread_local std::vector<float> scratch;
+  thread_local std::vector<CalRun> runs;
   if (scratch.size() < static_cast<size_t>(p.width) * 4) scratch.resize(static_cast<size_t>(p.width) * 4);
   const CalibrationRowFn fn = RowKernelFor(job.isa);
   const size_t stride = static_cast<size_t>(p.width) * 3 * (p.sample == SampleType::kU8 ? 1 : 2);
   const std::vector<float>& tile = p.dither[static_cast<size_t>(job.dither_index)];
+  CalRowPlanner planner(job);
   for (int y = y0; y < y1; ++y) {
+    planner.Plan(y, &runs);
     CalibrationRow a;
     a.plan = &p;
+    a.runs = runs.data();
+    a.nruns = static_cast<int>(runs.size());
     a.row = job.data + static_cast<size_t>(y) * stride;
     a.tail_safe = y + 1 < p.height;
     a.y = y;
@@ -121,7 +172,6 @@ float EncodePolyScalar(const float* coef, float v) {
 
 void FinalizeCalibrationPlan(CalibrationPlan& p) {
   p.byte_planes.clear();
-  p.mats_t.clear();
   if (p.sample == SampleType::kU8) {
     const float* tabs[4] = {p.decode[0], p.decode[1], p.decode[2], p.has_matrix ? p.pos.data() : p.decode[0]};
     p.byte_planes.resize(4 * 4 * 256);
@@ -133,16 +183,109 @@ void FinalizeCalibrationPlan(CalibrationPlan& p) {
       }
     }
   }
+  p.mats_ad.clear();
   if (p.has_matrix && p.anchors <= 16) {
     const size_t mods = static_cast<size_t>(p.mod_rows) * p.mod_cols;
-    p.mats_t.assign(mods * 9 * 16, 0.0f);
+    const int K = p.anchors;
+    p.mats_ad.assign(mods * 2 * 9 * 16, 0.0f);
     for (size_t m = 0; m < mods; ++m) {
-      for (int k = 0; k < p.anchors; ++k) {
-        for (int e = 0; e < 9; ++e) p.mats_t[(m * 9 + e) * 16 + k] = p.matrices[(m * p.anchors + k) * 9 + e];
+      const float* mm = p.matrices.data() + m * K * 9;
+      for (int k = 0; k < K; ++k) {
+        for (int e = 0; e < 9; ++e) {
+          const float a = mm[k * 9 + e];
+          const float d = k + 1 < K ? mm[(k + 1) * 9 + e] - a : 0.0f;
+          p.mats_ad[((m * 2 + 0) * 9 + e) * 16 + k] = a;
+          p.mats_ad[((m * 2 + 1) * 9 + e) * 16 + k] = d;
+        }
       }
     }
   }
+  FitEncodeScaled(p);
   FitEncodePoly(p);
+}
+
+// Power-law outputs: E(v) = q(m) * S[slot] (see CalibrationPlan::enc_scaled), fitted to the exact
+// nearest table (bin centres) and checked over every bin as the kernel evaluates it (FMA Horner).
+void FitEncodeScaled(CalibrationPlan& p) {
+  p.enc_scaled = false;
+  if (!p.has_matrix || p.lut_size > 0 || p.enc_near_store.empty() || p.out_bits > 8 || p.sample != SampleType::kU8) return;
+  if (p.enc_near[0] != p.enc_near[1] || p.enc_near[1] != p.enc_near[2]) return;
+  const float* exact = p.enc_near[0];
+  const double max_out = static_cast<double>((1 << p.out_bits) - 1);
+  constexpr int kPerOct = 1 << (23 - kEncodeNearShift);  // 1024 bins per octave
+  // Bin i's centre value (the last bin: exactly 1.0).
+  auto centre = [](int i) {
+    const uint32_t b = static_cast<uint32_t>(kEncodeLoBits) + (static_cast<uint32_t>(i) << kEncodeNearShift) +
+                       (i + 1 < kEncodeNearSize ? (1u << (kEncodeNearShift - 1)) : 0u);
+    return FromBits(b);
+  };
+  // q: least squares on the top octave [0.5, 1) (bins of octave 39), a quartic in the mantissa m.
+  constexpr int D = 5;
+  double ata[D][D] = {}, atb[D] = {};
+  const int top0 = 39 * kPerOct;
+  for (int i = 0; i < kPerOct; ++i) {
+    const double t = 2.0 * centre(top0 + i);  // the mantissa m (the polynomial is in m itself)
+    const double y = exact[top0 + i] * max_out;
+    double pw[D];
+    pw[0] = 1;
+    for (int k = 1; k < D; ++k) pw[k] = pw[k - 1] * t;
+    for (int r = 0; r < D; ++r) {
+      atb[r] += pw[r] * y;
+      for (int c = 0; c < D; ++c) ata[r][c] += pw[r] * pw[c];
+    }
+  }
+  for (int c = 0; c < D; ++c) {
+    int piv = c;
+    for (int r = c + 1; r < D; ++r)
+      if (std::fabs(ata[r][c]) > std::fabs(ata[piv][c])) piv = r;
+    for (int k = 0; k < D; ++k) std::swap(ata[c][k], ata[piv][k]);
+    std::swap(atb[c], atb[piv]);
+    for (int r = 0; r < D; ++r) {
+      if (r == c) continue;
+      const double f = ata[r][c] / ata[c][c];
+      for (int k = 0; k < D; ++k) ata[r][k] -= f * ata[c][k];
+      atb[r] -= f * atb[c];
+    }
+  }
+  float q[D];
+  for (int k = 0; k < D; ++k) q[k] = static_cast<float>(atb[k] / ata[k][k]);
+  auto qf = [&](float t) {
+    float r = q[D - 1];
+    for (int k = D - 2; k >= 0; --k) r = std::fma(r, t, q[k]);
+    return r;
+  };
+  // S per slot: octave [2^(s-32), 2^(s-31)) for biased exponents 96..126 (slot = exponent & 31 = 0..30),
+  // slot 31 = exactly 1.0. Least-squares ratio of the exact values to q over the octave's bins.
+  float S[32] = {0};
+  for (int e = 96; e <= 126; ++e) {
+    const int oct = e - (127 - 40);  // octave index of the nearest table (0 = [2^-40, 2^-39))
+    double num = 0.0, den = 0.0;
+    for (int i = 0; i < kPerOct; ++i) {
+      const float v = centre(oct * kPerOct + i);
+      const float m = FromBits((ToBits(v) & 0x7FFFFFu) | 0x3F800000u);
+      const double a = exact[oct * kPerOct + i] * max_out, b = qf(m);
+      num += a * b;
+      den += b * b;
+    }
+    S[e & 31] = den > 0.0 ? static_cast<float>(num / den) : 0.0f;
+  }
+  S[127 & 31] = static_cast<float>(exact[kEncodeNearSize - 1] * max_out / qf(1.0f));
+  // Check every bin (v below 2^-31 is taken as 2^-31).
+  float worst = 0.0f;
+  for (int i = 0; i < kEncodeNearSize; ++i) {
+    float v = centre(i);
+    v = v < 0x1p-31f ? 0x1p-31f : v;
+    const uint32_t b = ToBits(v);
+    const float m = FromBits((b & 0x7FFFFFu) | 0x3F800000u);
+    const float y = qf(m) * S[(b >> 23) & 31];
+    const float err = static_cast<float>(std::fabs(y - exact[i] * max_out));
+    if (!(err <= kEncodeScaledTol)) return;
+    worst = std::max(worst, err);
+  }
+  for (int k = 0; k < D; ++k) p.enc_scaled_q[k] = q[k];
+  for (int k = 0; k < 32; ++k) p.enc_scaled_s[k] = S[k];
+  p.enc_scaled_err = worst;
+  p.enc_scaled = true;
 }
 
 // Fits E(v) per channel; keeps it (rewriting the nearest tables) only when every channel is within

@@ -13,8 +13,9 @@
 //   4. q = trunc(clamp(v, 0, 1) * maxOut + T(x, y)), T from a 64x64 dither
 //      threshold tile (0.5 everywhere: no dither), clamped to maxOut; in a
 //      16-bit frame with maxOut < 65535 scaled by int(q * 65535 / maxOut + 0.5).
-// Every ISA path performs the same float operations in the same order without
-// FMA, so the paths agree bit for bit.
+// The scalar path, AVX2 and the AVX-512 phase kernel perform the same float operations in the same
+// order without FMA, so they agree bit for bit. The fused fast paths (CalibrationPlan::enc_scaled,
+// docs/CALIBRATION.md) compute the same definition with FMAs and a fitted encode: within 1 LSB.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +25,7 @@
 
 #include "convert_kernels.h"
 #include "isa.h"
+#include "thermal.h"
 
 namespace ledpipe {
 
@@ -84,9 +86,6 @@ struct CalibrationPlan {
   // rgb24: decode R, G, B and pos as byte planes, [table][byte 0..3][code 0..255] (AVX-512 VBMI
   // in-register lookups instead of gathers).
   std::vector<uint8_t> byte_planes;
-  // anchors <= 16: module matrices transposed to [module][element 0..8][anchor 0..15] (zero padded),
-  // so one register holds an element at every anchor and a lane permute picks a pixel's anchor.
-  std::vector<float> mats_t;
   // Output depths <= 8 with a nearest-value encode table: a quartic E(v) per segment fitted to the
   // table (segments 1..31: the octaves from 2^-31 to 1; segment 0: [0, 2^-31) linearly),
   // coefficients [channel][k 0..4][segment].
@@ -95,7 +94,25 @@ struct CalibrationPlan {
   bool enc_poly = false;
   std::vector<float> enc_poly_coef;
   float enc_poly_err = 0.0f;  // largest |E - exact| over the table, in output codes
+  // anchors <= 16: module matrices transposed to [module][A or D][element 0..8][anchor 0..15] (zero
+  // padded), so one register holds an element at every anchor and a lane permute picks a pixel's
+  // anchor; A_k = M_k, D_k = M_(k+1) - M_k (0 for the last). The phase kernel reads the A half.
+  std::vector<float> mats_ad;
+  // The fused fast paths (AVX-512 with VBMI, AVX2 with FMA; rgb24 in, <= 8 bits out, no LUT,
+  // anchors <= 16, one shared encode table): the same per-pixel definition computed differently
+  // (within 1 LSB of scalar):
+  //   anchor matrices as A_k + f * D_k (k = min(int(p), K - 2), f = p - k);
+  //   encode of power-law outputs (gamma, linear) as codes = q(m) * S[slot] (fused with the dither
+  //     add), v = 2^e * m clamped to [2^-31, 1], slot = e's biased exponent & 31, q of degree 4 in
+  //     m (in [1, 2)), S already times 2^N - 1; fitted to the exact table and checked over all its bins
+  //     (kEncodeScaledTol codes; else the fast path is not used).
+  bool enc_scaled = false;
+  float enc_scaled_q[5] = {0, 0, 0, 0, 0};
+  float enc_scaled_s[32] = {0};
+  float enc_scaled_err = 0.0f;  // largest |E - exact| over the table, in output codes
 };
+
+constexpr float kEncodeScaledTol = 0.05f;  // output codes
 
 constexpr int kEncodePolyOctaves = 32;
 constexpr int kEncodePolyDegree = 4;
@@ -104,11 +121,51 @@ constexpr float kEncodePolyTol = 0.02f;  // output codes (the nearest table itse
 // Builds the derived layouts once the plan's tables are filled.
 void FinalizeCalibrationPlan(CalibrationPlan& p);
 void FitEncodePoly(CalibrationPlan& p);
+void FitEncodeScaled(CalibrationPlan& p);  // before FitEncodePoly rewrites the nearest table
 // E(v) for v in [2^-40, 1] (coef of one channel): v's nearest-table bin centre, then the quartic.
 float EncodePolyScalar(const float* coef, float v);
 
+// One run of a row's pixels [x0, x1) inside one module (and, when thermal compensation is fused,
+// inside one thermal segment). Built once per row by the shared row planner (calibration.cc) for
+// every ISA path, so the per-module set-up (matrix pointers, seam row gain) lives in one place.
+struct CalRun {
+  int x0 = 0;
+  int x1 = 0;
+  int mc = 0;                               // module column
+  int mod_x0 = 0, mod_x1 = 0;               // the module's columns (its seam columns: mod_x0, mod_x1 - 1)
+  const float* mats_ad = nullptr;           // [2][9][16] (the fast path) or null
+  const float* mats = nullptr;              // [anchors][9] of this module
+  const float* mats_t = nullptr;            // [9][16] (anchors <= 16: the A half of mats_ad) or null
+  float srow = 1.0f;                        // seam gain of this module's row edge (1: none)
+  // Fused thermal: the segment holding x0 (segments are contiguous in memory and in x, so the next
+  // ones follow: a run may span several); matrix a + (float(x) - xc) * s. Null: none.
+  const ThermalSegment* therm = nullptr;
+};
+
+// Calls fn(piece) for each part of `run` inside one thermal segment (piece.therm = that segment).
+template <typename F>
+inline void ForEachThermalPiece(const CalRun& run, F fn) {
+  if (run.therm == nullptr) {
+    fn(run);
+    return;
+  }
+  const ThermalSegment* th = run.therm;
+  int x = run.x0;
+  while (x < run.x1) {
+    while (x >= th->x1) ++th;
+    CalRun q = run;
+    q.x0 = x;
+    q.x1 = th->x1 < run.x1 ? th->x1 : run.x1;
+    q.therm = th;
+    fn(q);
+    x = q.x1;
+  }
+}
+
 struct CalibrationRow {
   const CalibrationPlan* plan;
+  const CalRun* runs;    // the row's runs in x order (matrix plans only)
+  int nruns;
   uint8_t* row;          // interleaved samples of this row
   bool tail_safe;        // 32 bytes past each 8-pixel group are readable (not the frame's last bytes)
   int y;
@@ -125,7 +182,7 @@ void CalibrateRowAvx512(const CalibrationRow& a);
 
 // Scalar phases over [x0, x1), used by the SIMD path for tails.
 void CalPhaseUnpackScalar(const CalibrationRow& a, int x0, int x1);
-void CalPhaseMatrixScalar(const CalibrationRow& a, int x0, int x1, int mc);
+void CalPhaseMatrixScalar(const CalibrationRow& a, const CalRun& run, int x0, int x1);
 void CalPhaseLutScalar(const CalibrationRow& a, int x0, int x1);
 void CalPhaseStoreScalar(const CalibrationRow& a, int x0, int x1);
 
@@ -139,6 +196,12 @@ struct CalibrationJob {
   int dither_y = 0;
   int threads = 1;
   Isa isa = Isa::kScalar;
+  // Fused thermal compensation (empty: none): rows * cols zone matrices, row-major, applied in
+  // linear light after the calibration's clamp: t = m * v (m interpolated per pixel as the thermal
+  // kernel's ThermalRowPlanner does), clamped to [0, 1], then the calibration's encode.
+  std::vector<float> thermal_zones;
+  int thermal_cols = 0;
+  int thermal_rows = 0;
 
   void Run() const;
 };

@@ -2,6 +2,7 @@
 // operations lane by lane (so results are bit-identical); table lookups are
 // gathers. Tails (and groups whose 32-byte over-read would leave the frame)
 // go to the scalar phases.
+#include <cstdlib>
 #include <cstring>
 
 #include "calibration.h"
@@ -54,6 +55,10 @@ LEDPIPE_TARGET_AVX2 inline __m256 Encode(const CalibrationPlan& p, int c, __m256
 LEDPIPE_TARGET_AVX2 inline __m256 Dot(const float* m, __m256 r, __m256 g, __m256 b) {
   return _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(m[0]), r), _mm256_mul_ps(_mm256_set1_ps(m[1]), g)),
                        _mm256_mul_ps(_mm256_set1_ps(m[2]), b));
+}
+
+LEDPIPE_TARGET_AVX2 inline __m256 DotV(__m256 m0, __m256 m1, __m256 m2, __m256 r, __m256 g, __m256 b) {
+  return _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(m0, r), _mm256_mul_ps(m1, g)), _mm256_mul_ps(m2, b));
 }
 
 LEDPIPE_TARGET_AVX2 void UnpackAvx2(const CalibrationRow& a) {
@@ -118,22 +123,25 @@ LEDPIPE_TARGET_AVX2 inline __m256 LoadGain(const CalibrationPlan& p, size_t i) {
       _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p.gain.data() + 2 * i))));
 }
 
-LEDPIPE_TARGET_AVX2 void MatrixAvx2(const CalibrationRow& a, int x0, int x1, int mc) {
+LEDPIPE_TARGET_AVX2 void MatrixAvx2(const CalibrationRow& a, const CalRun& run) {
   const CalibrationPlan& p = *a.plan;
   const int w = p.width;
+  const int x0 = run.x0, x1 = run.x1;
   float* R = a.buf;
   float* G = R + w;
   float* B = G + w;
   const float* P = B + w;
   const int mr = a.y / p.mod_h;
   const int K = p.anchors;
-  const float* mats = p.matrices.data() + static_cast<size_t>(mr * p.mod_cols + mc) * K * 9;
+  const float* mats = run.mats;
+  const ThermalSegment* th = run.therm;
   const bool gain = (a.flags & kCalUseGain) && p.gain_type != 0;
   const bool seam = (a.flags & kCalUseSeam) && p.has_seam;
   const bool single = (a.flags & kCalSingleAnchor) || K == 1;
   const size_t plane = static_cast<size_t>(p.width) * p.height;
   const size_t pix0 = static_cast<size_t>(a.y) * p.width;
-  const __m256 srow = _mm256_set1_ps(seam ? p.seam_row[static_cast<size_t>(a.y) * p.mod_cols + mc] : 1.0f);
+  const __m256 srow = _mm256_set1_ps(run.srow);
+  const __m256 lane = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
   const float* scol = seam ? p.seam_col.data() + static_cast<size_t>(mr) * p.width : nullptr;
   const __m256 zero = _mm256_setzero_ps();
   const __m256 one = _mm256_set1_ps(1.0f);
@@ -177,11 +185,21 @@ LEDPIPE_TARGET_AVX2 void MatrixAvx2(const CalibrationRow& a, int x0, int x1, int
     o0 = MinF(MaxF(o0, zero), one);
     o1 = MinF(MaxF(o1, zero), one);
     o2 = MinF(MaxF(o2, zero), one);
+    if (th) {
+      // float(x + i) is exact, so this is the scalar float(x) - xc lane by lane.
+      const __m256 fx = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(static_cast<float>(x)), lane), _mm256_set1_ps(th->xc));
+      __m256 m[9];
+      for (int k = 0; k < 9; ++k) m[k] = _mm256_add_ps(_mm256_set1_ps(th->a[k]), _mm256_mul_ps(fx, _mm256_set1_ps(th->s[k])));
+      const __m256 t0 = DotV(m[0], m[1], m[2], o0, o1, o2), t1 = DotV(m[3], m[4], m[5], o0, o1, o2), t2 = DotV(m[6], m[7], m[8], o0, o1, o2);
+      o0 = MinF(MaxF(t0, zero), one);
+      o1 = MinF(MaxF(t1, zero), one);
+      o2 = MinF(MaxF(t2, zero), one);
+    }
     _mm256_storeu_ps(R + x, Encode(p, 0, o0));
     _mm256_storeu_ps(G + x, Encode(p, 1, o1));
     _mm256_storeu_ps(B + x, Encode(p, 2, o2));
   }
-  CalPhaseMatrixScalar(a, x, x1, mc);
+  CalPhaseMatrixScalar(a, run, x, x1);
 }
 
 LEDPIPE_TARGET_AVX2 void LutAvx2(const CalibrationRow& a) {
@@ -290,18 +308,192 @@ LEDPIPE_TARGET_AVX2 void StoreAvx2(const CalibrationRow& a) {
   CalPhaseStoreScalar(a, x, w);
 }
 
+
+// ---- Fused fast path (AVX2 + FMA): the AVX-512 fast path's arithmetic, 8 pixels per step ----
+// Same plan conditions (plan.enc_scaled, mats_ad, no LUT, rgb24); decode stays the gather phase.
+// Blocks of fewer than 8 pixels (run ends) take the scalar phases. Within 1 LSB of scalar.
+
+#define LEDPIPE_TARGET_AVX2_FMA __attribute__((target("avx2,fma,f16c")))
+
+bool HasFma() {
+  static const bool v = __builtin_cpu_supports("fma");
+  return v;
+}
+
+// LEDPIPE_CAL_NO_FAST=1 keeps the phase kernel (as on AVX-512).
+bool FastPathEnabledAvx2() {
+  static const bool on = [] {
+    const char* v = std::getenv("LEDPIPE_CAL_NO_FAST");
+    return !(v != nullptr && v[0] == '1');
+  }();
+  return on;
+}
+
+// 32-entry table lookup by the low 5 bits of idx's lanes: 4 permutes, selected by bits 3 and 4.
+LEDPIPE_TARGET_AVX2_FMA inline __m256 Lookup32(const __m256* t, __m256i idx) {
+  const __m256 b3 = _mm256_castsi256_ps(_mm256_slli_epi32(idx, 28));
+  const __m256 b4 = _mm256_castsi256_ps(_mm256_slli_epi32(idx, 27));
+  const __m256 lo = _mm256_blendv_ps(_mm256_permutevar8x32_ps(t[0], idx), _mm256_permutevar8x32_ps(t[1], idx), b3);
+  const __m256 hi = _mm256_blendv_ps(_mm256_permutevar8x32_ps(t[2], idx), _mm256_permutevar8x32_ps(t[3], idx), b3);
+  return _mm256_blendv_ps(lo, hi, b4);
+}
+
+LEDPIPE_TARGET_AVX2_FMA inline __m256i EncodeScaled8(__m256 v, const float* q, const __m256* s, __m256 dither) {
+  const __m256i bits = _mm256_castps_si256(v);
+  const __m256 t = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x7FFFFF)), _mm256_set1_epi32(0x3F800000)));
+  __m256 r = _mm256_fmadd_ps(_mm256_set1_ps(q[4]), t, _mm256_set1_ps(q[3]));
+  r = _mm256_fmadd_ps(r, t, _mm256_set1_ps(q[2]));
+  r = _mm256_fmadd_ps(r, t, _mm256_set1_ps(q[1]));
+  r = _mm256_fmadd_ps(r, t, _mm256_set1_ps(q[0]));
+  const __m256 sc = Lookup32(s, _mm256_srli_epi32(bits, 23));
+  return _mm256_min_epi32(_mm256_cvttps_epi32(_mm256_fmadd_ps(r, sc, dither)), _mm256_set1_epi32(255));
+}
+
+LEDPIPE_TARGET_AVX2_FMA inline __m256 LoadGainFma(const CalibrationPlan& p, size_t i) {
+  if (p.gain_type == 1) {
+    return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p.gain.data() + i))));
+  }
+  return _mm256_cvtepi32_ps(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p.gain.data() + 2 * i))));
+}
+
+LEDPIPE_TARGET_AVX2_FMA void FastRunAvx2(const CalibrationRow& a, const CalRun& run) {
+  const CalibrationPlan& p = *a.plan;
+  const int w = p.width;
+  const int x0 = run.x0, x1 = run.x1;
+  const float* R = a.buf;
+  const float* G = R + w;
+  const float* B = G + w;
+  const float* P = B + w;
+  const int K = p.anchors;
+  const bool gain = (a.flags & kCalUseGain) && p.gain_type != 0;
+  const bool seam = (a.flags & kCalUseSeam) && p.has_seam;
+  const bool single = (a.flags & kCalSingleAnchor) || K == 1;
+  const size_t plane = static_cast<size_t>(p.width) * p.height;
+  const size_t pix0 = static_cast<size_t>(a.y) * p.width;
+  const float* scol = seam ? p.seam_col.data() + static_cast<size_t>(a.y / p.mod_h) * p.width : nullptr;
+  const ThermalSegment* th = run.therm;
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 lo_clamp = _mm256_set1_ps(0x1p-31f);
+  const bool two_halves = K - 1 > 8;  // anchors k = 0..K-2 beyond one 8-lane register
+  const __m256i kmax = _mm256_set1_epi32(K >= 2 ? K - 2 : 0);
+  __m256 S[4];
+  for (int j = 0; j < 4; ++j) S[j] = _mm256_loadu_ps(p.enc_scaled_s + 8 * j);
+  const __m256 lane = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i ilane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i pack = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6, 8,
+                                        9, 10, 12, 13, 14, -1, -1, -1, -1);
+  const bool seam_row = seam && run.srow != 1.0f;
+  const int edge0 = run.mod_x0, edge1 = run.mod_x1 - 1;
+  int x = x0;
+  for (; x + 8 <= x1; x += 8) {
+    const __m256 r = _mm256_loadu_ps(R + x), g = _mm256_loadu_ps(G + x), b = _mm256_loadu_ps(B + x);
+    __m256 M[9];
+    if (single) {
+      for (int e = 0; e < 9; ++e) M[e] = _mm256_set1_ps(run.mats[static_cast<size_t>(K - 1) * 9 + e]);
+    } else {
+      const __m256 pp = _mm256_loadu_ps(P + x);
+      const __m256i k = _mm256_min_epi32(_mm256_cvttps_epi32(pp), kmax);
+      const __m256 f = _mm256_sub_ps(pp, _mm256_cvtepi32_ps(k));
+      const int k0 = _mm_cvtsi128_si32(_mm256_castsi256_si128(k));
+      const float* ad = run.mats_ad;
+      if (_mm256_movemask_epi8(_mm256_cmpeq_epi32(k, _mm256_set1_epi32(k0))) == -1) {
+        for (int e = 0; e < 9; ++e) M[e] = _mm256_fmadd_ps(f, _mm256_set1_ps(ad[(9 + e) * 16 + k0]), _mm256_set1_ps(ad[e * 16 + k0]));
+      } else {
+        const __m256 hi = _mm256_castsi256_ps(_mm256_cmpgt_epi32(k, _mm256_set1_epi32(7)));
+        for (int e = 0; e < 9; ++e) {
+          __m256 av = _mm256_permutevar8x32_ps(_mm256_loadu_ps(ad + e * 16), k);
+          __m256 dv = _mm256_permutevar8x32_ps(_mm256_loadu_ps(ad + (9 + e) * 16), k);
+          if (two_halves) {
+            av = _mm256_blendv_ps(av, _mm256_permutevar8x32_ps(_mm256_loadu_ps(ad + e * 16 + 8), k), hi);
+            dv = _mm256_blendv_ps(dv, _mm256_permutevar8x32_ps(_mm256_loadu_ps(ad + (9 + e) * 16 + 8), k), hi);
+          }
+          M[e] = _mm256_fmadd_ps(f, dv, av);
+        }
+      }
+    }
+    __m256 o0 = _mm256_fmadd_ps(M[2], b, _mm256_fmadd_ps(M[1], g, _mm256_mul_ps(M[0], r)));
+    __m256 o1 = _mm256_fmadd_ps(M[5], b, _mm256_fmadd_ps(M[4], g, _mm256_mul_ps(M[3], r)));
+    __m256 o2 = _mm256_fmadd_ps(M[8], b, _mm256_fmadd_ps(M[7], g, _mm256_mul_ps(M[6], r)));
+    if (gain) {
+      const size_t i = pix0 + x;
+      o0 = _mm256_mul_ps(o0, _mm256_fmadd_ps(_mm256_set1_ps(p.gain_scale[0]), LoadGainFma(p, i), _mm256_set1_ps(p.gain_offset[0])));
+      o1 = _mm256_mul_ps(o1, _mm256_fmadd_ps(_mm256_set1_ps(p.gain_scale[1]), LoadGainFma(p, plane + i), _mm256_set1_ps(p.gain_offset[1])));
+      o2 = _mm256_mul_ps(o2, _mm256_fmadd_ps(_mm256_set1_ps(p.gain_scale[2]), LoadGainFma(p, 2 * plane + i), _mm256_set1_ps(p.gain_offset[2])));
+    }
+    if (seam && (seam_row || (edge0 >= x && edge0 < x + 8) || (edge1 >= x && edge1 < x + 8))) {
+      const __m256 sg = _mm256_mul_ps(_mm256_loadu_ps(scol + x), _mm256_set1_ps(run.srow));
+      o0 = _mm256_mul_ps(o0, sg);
+      o1 = _mm256_mul_ps(o1, sg);
+      o2 = _mm256_mul_ps(o2, sg);
+    }
+    if (th) {
+      o0 = _mm256_min_ps(_mm256_max_ps(o0, zero), one);
+      o1 = _mm256_min_ps(_mm256_max_ps(o1, zero), one);
+      o2 = _mm256_min_ps(_mm256_max_ps(o2, zero), one);
+      while (x >= th->x1) ++th;
+      const __m256 xf = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(x)), lane);
+      const __m256 fx = _mm256_sub_ps(xf, _mm256_set1_ps(th->xc));
+      __m256 T[9];
+      for (int k = 0; k < 9; ++k) T[k] = _mm256_fmadd_ps(fx, _mm256_set1_ps(th->s[k]), _mm256_set1_ps(th->a[k]));
+      for (const ThermalSegment* nx = th; x + 8 > nx->x1;) {
+        ++nx;
+        const __m256 past = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_add_epi32(ilane, _mm256_set1_epi32(x + 1)), _mm256_set1_epi32(nx->x0)));
+        const __m256 fx2 = _mm256_sub_ps(xf, _mm256_set1_ps(nx->xc));
+        for (int k = 0; k < 9; ++k) T[k] = _mm256_blendv_ps(T[k], _mm256_fmadd_ps(fx2, _mm256_set1_ps(nx->s[k]), _mm256_set1_ps(nx->a[k])), past);
+      }
+      const __m256 t0 = _mm256_fmadd_ps(T[2], o2, _mm256_fmadd_ps(T[1], o1, _mm256_mul_ps(T[0], o0)));
+      const __m256 t1 = _mm256_fmadd_ps(T[5], o2, _mm256_fmadd_ps(T[4], o1, _mm256_mul_ps(T[3], o0)));
+      const __m256 t2 = _mm256_fmadd_ps(T[8], o2, _mm256_fmadd_ps(T[7], o1, _mm256_mul_ps(T[6], o0)));
+      o0 = t0;
+      o1 = t1;
+      o2 = t2;
+    }
+    o0 = _mm256_min_ps(_mm256_max_ps(o0, lo_clamp), one);
+    o1 = _mm256_min_ps(_mm256_max_ps(o1, lo_clamp), one);
+    o2 = _mm256_min_ps(_mm256_max_ps(o2, lo_clamp), one);
+    const __m256 t = _mm256_loadu_ps(a.dither + (x & (kDitherSize - 1)));
+    const __m256i qr = EncodeScaled8(o0, p.enc_scaled_q, S, t);
+    const __m256i qg = EncodeScaled8(o1, p.enc_scaled_q, S, t);
+    const __m256i qb = EncodeScaled8(o2, p.enc_scaled_q, S, t);
+    const __m256i px = _mm256_or_si256(_mm256_or_si256(qr, _mm256_slli_epi32(qg, 8)), _mm256_slli_epi32(qb, 16));
+    const __m256i packed = _mm256_shuffle_epi8(px, pack);
+    uint8_t* d = a.row + 3 * static_cast<size_t>(x);
+    const __m128i lo = _mm256_castsi256_si128(packed), hi = _mm256_extracti128_si256(packed, 1);
+    // 12 bytes per half; the 4 bytes past each were decoded already (or are rewritten by the next half).
+    if (x + 10 <= w) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d), lo);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 12), hi);
+    } else {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(d), lo);
+      const int lo_tail = _mm_cvtsi128_si32(_mm_srli_si128(lo, 8));
+      std::memcpy(d + 8, &lo_tail, 4);
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(d + 12), hi);
+      const int hi_tail = _mm_cvtsi128_si32(_mm_srli_si128(hi, 8));
+      std::memcpy(d + 20, &hi_tail, 4);
+    }
+  }
+  if (x < x1) {  // fewer than 8 pixels left: the scalar phases
+    CalRun rest = run;
+    rest.x0 = x;
+    if (th) {
+      while (x >= th->x1) ++th;
+      rest.therm = th;
+    }
+    ForEachThermalPiece(rest, [&](const CalRun& q) { CalPhaseMatrixScalar(a, q, q.x0, q.x1); });
+    CalPhaseStoreScalar(a, x, x1);
+  }
+}
 }  // namespace
 
 LEDPIPE_TARGET_AVX2 void CalibrateRowAvx2(const CalibrationRow& a) {
   const CalibrationPlan& p = *a.plan;
   UnpackAvx2(a);
-  if (p.has_matrix) {
-    for (int mc = 0; mc < p.mod_cols; ++mc) {
-      const int x0 = mc * p.mod_w;
-      const int x1 = x0 + p.mod_w < p.width ? x0 + p.mod_w : p.width;
-      MatrixAvx2(a, x0, x1, mc);
-    }
+  if (p.sample == SampleType::kU8 && p.enc_scaled && p.lut_size == 0 && !p.mats_ad.empty() && HasFma() && FastPathEnabledAvx2()) {
+    for (int i = 0; i < a.nruns; ++i) FastRunAvx2(a, a.runs[i]);
+    return;
   }
+  for (int i = 0; i < a.nruns; ++i) ForEachThermalPiece(a.runs[i], [&](const CalRun& q) { MatrixAvx2(a, q); });
   if (p.lut_size > 0) LutAvx2(a);
   StoreAvx2(a);
 }

@@ -1,15 +1,23 @@
-// AVX-512 calibration row kernel: 16 pixels per step, the scalar path's float
-// operations lane by lane (so results are bit-identical to it and to AVX2).
+// AVX-512 calibration row kernels, 16 pixels per step.
+//
+// The fused fast path (FastRunAvx512, below; rgb24 with VBMI, a power-law output, no LUT): decode in
+// 512-pixel chunks, then one step per 16 pixels from floats to interleaved output bytes (A_k + f*D_k
+// anchor matrices, FMAs, fused thermal, scaled encode fused with the dither and quantisation):
+// within 1 LSB of scalar. Everything else runs the phase kernel:
+//
+// The phase kernel: the scalar path's float operations lane by lane (so results are bit-identical
+// to it and to AVX2).
 // What differs from AVX2 is how values are fetched, never which values:
 //   - rgb24 decode and gray-level position (256-entry tables), with VBMI: the
 //     tables as four byte planes, 64 codes per two-register byte permute
 //     (vpermi2b), reassembled into floats by unpacks: no gathers;
 //   - anchor matrices (K <= 16): each matrix element at every anchor sits in
-//     one register (plan.mats_t), a lane permute picks each pixel's two anchors,
+//     one register (plan.mats_ad), a lane permute picks each pixel's two anchors,
 //     so one pair of matrix products per step whatever anchors the 16 pixels
 //     span;
 //   - tails run under lane masks (no scalar tail, no over-read).
 // Encode and LUT corners stay gathers (16 lanes).
+#include <cstdlib>
 #include <cstring>
 
 #include "calibration.h"
@@ -22,6 +30,15 @@ namespace {
 
 #define LEDPIPE_TARGET_AVX512_VBMI \
   __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vbmi,avx2,f16c")))
+
+// LEDPIPE_CAL_NO_FAST=1 (read once) keeps the AVX-512 path on the phase-by-phase kernel (tests, comparisons).
+bool FastPathEnabled() {
+  static const bool on = [] {
+    const char* v = std::getenv("LEDPIPE_CAL_NO_FAST");
+    return !(v != nullptr && v[0] == '1');
+  }();
+  return on;
+}
 
 bool HasVbmi() {
   static const bool v = __builtin_cpu_supports("avx512vbmi");
@@ -72,9 +89,11 @@ LEDPIPE_TARGET_AVX512_VBMI inline void Lookup256(const uint8_t* planes, __m512i 
     const uint8_t* t = planes + 256 * j;
     const __m512i t0 = _mm512_loadu_si512(t), t1 = _mm512_loadu_si512(t + 64);
     const __m512i t2 = _mm512_loadu_si512(t + 128), t3 = _mm512_loadu_si512(t + 192);
-    const __m512i lo = _mm512_permutex2var_epi8(t0, codes, t1);
-    const __m512i up = _mm512_permutex2var_epi8(t2, codes, t3);
-    b[j] = _mm512_mask_blend_epi8(hi, lo, up);
+    // Two index-merging permutes instead of two permutes and a blend: codes < 128 are looked up in
+    // (t0, t1) and codes >= 128 keep their code as the index of the second, which looks them up in
+    // (t2, t3) (the permute reads the index's low 7 bits) and leaves the others.
+    const __m512i lo = _mm512_mask2_permutex2var_epi8(t0, codes, static_cast<__mmask64>(~hi), t1);
+    b[j] = _mm512_mask2_permutex2var_epi8(t2, lo, hi, t3);
   }
   const __m512i x01l = _mm512_unpacklo_epi8(b[0], b[1]), x01h = _mm512_unpackhi_epi8(b[0], b[1]);
   const __m512i x23l = _mm512_unpacklo_epi8(b[2], b[3]), x23h = _mm512_unpackhi_epi8(b[2], b[3]);
@@ -89,7 +108,12 @@ LEDPIPE_TARGET_AVX512 inline __mmask16 Mask16(int n, int k) {
   return m <= 0 ? static_cast<__mmask16>(0) : TailMask(m);
 }
 
-LEDPIPE_TARGET_AVX512_VBMI void UnpackU8Vbmi(const CalibrationRow& a) {
+LEDPIPE_TARGET_AVX512_VBMI void UnpackU8Vbmi(const CalibrationRow& a, int xa, int xb);
+
+LEDPIPE_TARGET_AVX512_VBMI void UnpackU8Vbmi(const CalibrationRow& a) { UnpackU8Vbmi(a, 0, a.plan->width); }
+
+// Pixels [xa, xb) (xa a multiple of 64).
+LEDPIPE_TARGET_AVX512_VBMI void UnpackU8Vbmi(const CalibrationRow& a, int xa, int xb) {
   const CalibrationPlan& p = *a.plan;
   const int w = p.width;
   float* out[4] = {a.buf, a.buf + w, a.buf + 2 * w, a.buf + 3 * w};
@@ -101,8 +125,8 @@ LEDPIPE_TARGET_AVX512_VBMI void UnpackU8Vbmi(const CalibrationRow& a) {
     hi_idx[c] = _mm512_load_si512(kByteIdx.hi[c]);
     hi_m[c] = kByteIdx.hi_mask[c];
   }
-  for (int x = 0; x < w; x += 64) {
-    const int n = w - x < 64 ? w - x : 64;
+  for (int x = xa; x < xb; x += 64) {
+    const int n = xb - x < 64 ? xb - x : 64;
     const int bytes = 3 * n;
     const uint8_t* s = a.row + 3 * static_cast<size_t>(x);
     auto bm = [](int b) -> __mmask64 { return b >= 64 ? ~__mmask64{0} : (b <= 0 ? __mmask64{0} : ((__mmask64{1} << b) - 1)); };
@@ -223,23 +247,33 @@ LEDPIPE_TARGET_AVX512 inline __m512 LoadGain(const CalibrationPlan& p, size_t i,
   return _mm512_cvtepi32_ps(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, p.gain.data() + 2 * i)));
 }
 
-LEDPIPE_TARGET_AVX512 void MatrixAvx512(const CalibrationRow& a, int x0, int x1, int mc) {
+LEDPIPE_TARGET_AVX512 void MatrixAvx512(const CalibrationRow& a, const CalRun& run) {
   const CalibrationPlan& p = *a.plan;
   const int w = p.width;
+  const int x0 = run.x0, x1 = run.x1;
   float* R = a.buf;
   float* G = R + w;
   float* B = G + w;
   const float* P = B + w;
   const int mr = a.y / p.mod_h;
   const int K = p.anchors;
-  const size_t mod = static_cast<size_t>(mr) * p.mod_cols + mc;
-  const float* mats = p.matrices.data() + mod * K * 9;
+  const float* mats = run.mats;
+  const ThermalSegment* th = run.therm;
   const bool gain = (a.flags & kCalUseGain) && p.gain_type != 0;
   const bool seam = (a.flags & kCalUseSeam) && p.has_seam;
   const bool single = (a.flags & kCalSingleAnchor) || K == 1;
   const size_t plane = static_cast<size_t>(p.width) * p.height;
   const size_t pix0 = static_cast<size_t>(a.y) * p.width;
-  const __m512 srow = _mm512_set1_ps(seam ? p.seam_row[static_cast<size_t>(a.y) * p.mod_cols + mc] : 1.0f);
+  const __m512 srow = _mm512_set1_ps(run.srow);
+  const __m512 lane = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  __m512 ta[9], ts[9];
+  if (th) {
+    for (int k = 0; k < 9; ++k) {
+      ta[k] = _mm512_set1_ps(th->a[k]);
+      ts[k] = _mm512_set1_ps(th->s[k]);
+    }
+  }
+  const __m512 txc = _mm512_set1_ps(th ? th->xc : 0.0f);
   const float* scol = seam ? p.seam_col.data() + static_cast<size_t>(mr) * p.width : nullptr;
   const __m512 zero = _mm512_setzero_ps();
   const __m512 one = _mm512_set1_ps(1.0f);
@@ -247,7 +281,7 @@ LEDPIPE_TARGET_AVX512 void MatrixAvx512(const CalibrationRow& a, int x0, int x1,
   const __m512i kmax = _mm512_set1_epi32(K - 1);
   const __m512i ione = _mm512_set1_epi32(1);
   __m512 M[9];
-  const float* mt = p.mats_t.data() + mod * 9 * 16;
+  const float* mt = run.mats_t;
   for (int e = 0; e < 9; ++e) M[e] = single ? _mm512_set1_ps(mats[static_cast<size_t>(K - 1) * 9 + e]) : _mm512_loadu_ps(mt + 16 * e);
   const __m512 vg0 = _mm512_set1_ps(p.gain_offset[0]), vg1 = _mm512_set1_ps(p.gain_offset[1]), vg2 = _mm512_set1_ps(p.gain_offset[2]);
   const __m512 vs0 = _mm512_set1_ps(p.gain_scale[0]), vs1 = _mm512_set1_ps(p.gain_scale[1]), vs2 = _mm512_set1_ps(p.gain_scale[2]);
@@ -305,6 +339,16 @@ LEDPIPE_TARGET_AVX512 void MatrixAvx512(const CalibrationRow& a, int x0, int x1,
     o0 = _mm512_min_ps(_mm512_max_ps(o0, zero), one);
     o1 = _mm512_min_ps(_mm512_max_ps(o1, zero), one);
     o2 = _mm512_min_ps(_mm512_max_ps(o2, zero), one);
+    if (th) {
+      // float(x + i) is exact, so this is the scalar float(x) - xc lane by lane.
+      const __m512 fx = _mm512_sub_ps(_mm512_add_ps(_mm512_set1_ps(static_cast<float>(x)), lane), txc);
+      __m512 m[9];
+      for (int k = 0; k < 9; ++k) m[k] = _mm512_add_ps(ta[k], _mm512_mul_ps(fx, ts[k]));
+      const __m512 t0 = Dot(m[0], m[1], m[2], o0, o1, o2), t1 = Dot(m[3], m[4], m[5], o0, o1, o2), t2 = Dot(m[6], m[7], m[8], o0, o1, o2);
+      o0 = _mm512_min_ps(_mm512_max_ps(t0, zero), one);
+      o1 = _mm512_min_ps(_mm512_max_ps(t1, zero), one);
+      o2 = _mm512_min_ps(_mm512_max_ps(t2, zero), one);
+    }
     if (poly) {
       _mm512_mask_storeu_ps(R + x, lm, EncodePoly(pk[0], p.enc_zero[0], o0));
       _mm512_mask_storeu_ps(G + x, lm, EncodePoly(pk[poly_shared ? 0 : 1], p.enc_zero[1], o1));
@@ -437,27 +481,187 @@ LEDPIPE_TARGET_AVX512 void StoreAvx512(const CalibrationRow& a) {
   }
 }
 
+
+// ---- Fused fast path: matrix, gains, seams, thermal, encode, quantise, interleave in one step ----
+// (rgb24 with VBMI, anchors <= 16, no LUT, a power-law output with plan.enc_scaled.) The same
+// definition as the scalar path computed differently: M(p) = A_k + f * D_k instead of the two
+// weighted products, fused multiply-adds, and the encode as q(m) * S[slot] (within kEncodeScaledTol
+// codes of the exact table) fused with the dither add. Within 1 LSB of scalar (tested).
+
+struct alignas(64) InterleaveIdx {
+  uint8_t b[64];
+};
+
+constexpr InterleaveIdx MakeInterleaveIdx() {
+  InterleaveIdx t{};
+  for (int j = 0; j < 64; ++j) t.b[j] = static_cast<uint8_t>(j < 48 ? (j % 3) * 16 + j / 3 : 0);
+  return t;
+}
+
+constexpr InterleaveIdx kInterleave = MakeInterleaveIdx();
+
+LEDPIPE_TARGET_AVX512 inline __m512i EncodeScaled(__m512 v, const __m512* q, __m512 s_lo, __m512 s_hi, __m512 dither) {
+  const __m512i bits = _mm512_castps_si512(v);
+  const __m512 t = _mm512_getmant_ps(v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);  // the mantissa m in [1, 2)
+  __m512 r = _mm512_fmadd_ps(q[4], t, q[3]);
+  r = _mm512_fmadd_ps(r, t, q[2]);
+  r = _mm512_fmadd_ps(r, t, q[1]);
+  r = _mm512_fmadd_ps(r, t, q[0]);
+  const __m512 sc = _mm512_permutex2var_ps(s_lo, _mm512_srli_epi32(bits, 23), s_hi);
+  return _mm512_cvttps_epi32(_mm512_fmadd_ps(r, sc, dither));
+}
+
+// Pixels [x0, x1) of `run`, decoded up to `decoded` (bytes of later pixels are still input).
+LEDPIPE_TARGET_AVX512_VBMI void FastRunAvx512(const CalibrationRow& a, const CalRun& run, int x0, int x1, int decoded) {
+  const CalibrationPlan& p = *a.plan;
+  const int w = p.width;
+  const float* R = a.buf;
+  const float* G = R + w;
+  const float* B = G + w;
+  const float* P = B + w;
+  const int K = p.anchors;
+  const bool gain = (a.flags & kCalUseGain) && p.gain_type != 0;
+  const bool seam = (a.flags & kCalUseSeam) && p.has_seam;
+  const bool single = (a.flags & kCalSingleAnchor) || K == 1;
+  const size_t plane = static_cast<size_t>(p.width) * p.height;
+  const size_t pix0 = static_cast<size_t>(a.y) * p.width;
+  const float* scol = seam ? p.seam_col.data() + static_cast<size_t>(a.y / p.mod_h) * p.width : nullptr;
+  const ThermalSegment* th = run.therm;  // the segment of the block's first pixel (advanced per block)
+  const __m512 zero = _mm512_setzero_ps();
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 lo_clamp = _mm512_set1_ps(0x1p-31f);
+  __m512 A[9], Dm[9];
+  for (int e = 0; e < 9; ++e) {
+    if (single) {
+      A[e] = _mm512_set1_ps(run.mats[static_cast<size_t>(K - 1) * 9 + e]);
+      Dm[e] = zero;
+    } else {
+      A[e] = _mm512_loadu_ps(run.mats_ad + e * 16);
+      Dm[e] = _mm512_loadu_ps(run.mats_ad + (9 + e) * 16);
+    }
+  }
+  const __m512i kmax = _mm512_set1_epi32(K >= 2 ? K - 2 : 0);
+  const __m512 vg0 = _mm512_set1_ps(p.gain_offset[0]), vg1 = _mm512_set1_ps(p.gain_offset[1]), vg2 = _mm512_set1_ps(p.gain_offset[2]);
+  const __m512 vs0 = _mm512_set1_ps(p.gain_scale[0]), vs1 = _mm512_set1_ps(p.gain_scale[1]), vs2 = _mm512_set1_ps(p.gain_scale[2]);
+  __m512 q[5];
+  for (int k = 0; k < 5; ++k) q[k] = _mm512_set1_ps(p.enc_scaled_q[k]);
+  const __m512 s_lo = _mm512_loadu_ps(p.enc_scaled_s), s_hi = _mm512_loadu_ps(p.enc_scaled_s + 16);
+  const __m512i inter = _mm512_load_si512(kInterleave.b);
+  const __m512 srow = _mm512_set1_ps(run.srow);
+  const bool seam_row = seam && run.srow != 1.0f;
+  const int edge0 = run.mod_x0, edge1 = run.mod_x1 - 1;
+  const __m512 lane = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  for (int x = x0; x < x1; x += 16) {
+    const int n = x1 - x < 16 ? x1 - x : 16;
+    const __mmask16 lm = TailMask(n);
+    const __m512 r = _mm512_maskz_loadu_ps(lm, R + x), g = _mm512_maskz_loadu_ps(lm, G + x), b = _mm512_maskz_loadu_ps(lm, B + x);
+    __m512 M[9];
+    if (single) {
+      for (int e = 0; e < 9; ++e) M[e] = A[e];
+    } else {
+      const __m512 pp = _mm512_maskz_loadu_ps(lm, P + x);
+      const __m512i k = _mm512_min_epi32(_mm512_cvttps_epi32(pp), kmax);
+      const __m512 f = _mm512_sub_ps(pp, _mm512_cvtepi32_ps(k));
+      const int k0 = _mm_cvtsi128_si32(_mm512_castsi512_si128(k));
+      if (_mm512_mask_cmpneq_epi32_mask(lm, k, _mm512_set1_epi32(k0)) == 0) {
+        // Every pixel of the block between the same two anchors (smooth content, mostly): broadcasts.
+        const float* ad = run.mats_ad + k0;
+        for (int e = 0; e < 9; ++e) M[e] = _mm512_fmadd_ps(f, _mm512_set1_ps(ad[(9 + e) * 16]), _mm512_set1_ps(ad[e * 16]));
+      } else {
+        for (int e = 0; e < 9; ++e) M[e] = _mm512_fmadd_ps(f, _mm512_permutexvar_ps(k, Dm[e]), _mm512_permutexvar_ps(k, A[e]));
+      }
+    }
+    __m512 o0 = _mm512_fmadd_ps(M[2], b, _mm512_fmadd_ps(M[1], g, _mm512_mul_ps(M[0], r)));
+    __m512 o1 = _mm512_fmadd_ps(M[5], b, _mm512_fmadd_ps(M[4], g, _mm512_mul_ps(M[3], r)));
+    __m512 o2 = _mm512_fmadd_ps(M[8], b, _mm512_fmadd_ps(M[7], g, _mm512_mul_ps(M[6], r)));
+    if (gain) {
+      const size_t i = pix0 + x;
+      o0 = _mm512_mul_ps(o0, _mm512_fmadd_ps(vs0, LoadGain(p, i, lm), vg0));
+      o1 = _mm512_mul_ps(o1, _mm512_fmadd_ps(vs1, LoadGain(p, plane + i, lm), vg1));
+      o2 = _mm512_mul_ps(o2, _mm512_fmadd_ps(vs2, LoadGain(p, 2 * plane + i, lm), vg2));
+    }
+    // Seam gains are 1 except on a module's edge rows and columns (a product with 1 is exact: skipped).
+    if (seam && (seam_row || (edge0 >= x && edge0 < x + 16) || (edge1 >= x && edge1 < x + 16))) {
+      const __m512 sg = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, scol + x), srow);
+      o0 = _mm512_mul_ps(o0, sg);
+      o1 = _mm512_mul_ps(o1, sg);
+      o2 = _mm512_mul_ps(o2, sg);
+    }
+    if (th) {
+      o0 = _mm512_min_ps(_mm512_max_ps(o0, zero), one);
+      o1 = _mm512_min_ps(_mm512_max_ps(o1, zero), one);
+      o2 = _mm512_min_ps(_mm512_max_ps(o2, zero), one);
+      // The thermal matrix a + (x - xc) * s of each pixel's segment: a block crossing into the next
+      // segment takes that one's coefficients in the lanes past the boundary.
+      while (x >= th->x1) ++th;
+      const __m512 xf = _mm512_add_ps(_mm512_set1_ps(static_cast<float>(x)), lane);
+      const __m512 fx = _mm512_sub_ps(xf, _mm512_set1_ps(th->xc));
+      __m512 T[9];
+      for (int k = 0; k < 9; ++k) T[k] = _mm512_fmadd_ps(fx, _mm512_set1_ps(th->s[k]), _mm512_set1_ps(th->a[k]));
+      for (const ThermalSegment* nx = th; x + n > nx->x1;) {
+        ++nx;
+        const __mmask16 past = static_cast<__mmask16>(~TailMask(nx->x0 - x));
+        const __m512 fx2 = _mm512_sub_ps(xf, _mm512_set1_ps(nx->xc));
+        for (int k = 0; k < 9; ++k) {
+          T[k] = _mm512_mask_blend_ps(past, T[k], _mm512_fmadd_ps(fx2, _mm512_set1_ps(nx->s[k]), _mm512_set1_ps(nx->a[k])));
+        }
+      }
+      const __m512 t0 = _mm512_fmadd_ps(T[2], o2, _mm512_fmadd_ps(T[1], o1, _mm512_mul_ps(T[0], o0)));
+      const __m512 t1 = _mm512_fmadd_ps(T[5], o2, _mm512_fmadd_ps(T[4], o1, _mm512_mul_ps(T[3], o0)));
+      const __m512 t2 = _mm512_fmadd_ps(T[8], o2, _mm512_fmadd_ps(T[7], o1, _mm512_mul_ps(T[6], o0)));
+      o0 = t0;
+      o1 = t1;
+      o2 = t2;
+    }
+    // Clamp to [2^-31, 1] (NaN -> 2^-31): the encode's domain.
+    o0 = _mm512_min_ps(_mm512_max_ps(o0, lo_clamp), one);
+    o1 = _mm512_min_ps(_mm512_max_ps(o1, lo_clamp), one);
+    o2 = _mm512_min_ps(_mm512_max_ps(o2, lo_clamp), one);
+    const __m512 t = _mm512_loadu_ps(a.dither + (x & (kDitherSize - 1)));
+    const __m128i c0 = _mm512_cvtusepi32_epi8(EncodeScaled(o0, q, s_lo, s_hi, t));
+    const __m128i c1 = _mm512_cvtusepi32_epi8(EncodeScaled(o1, q, s_lo, s_hi, t));
+    const __m128i c2 = _mm512_cvtusepi32_epi8(EncodeScaled(o2, q, s_lo, s_hi, t));
+    const __m512i rgb = _mm512_inserti32x4(_mm512_inserti32x4(_mm512_castsi128_si512(c0), c1, 1), c2, 2);
+    // Bytes past this block up to `decoded` were read already: they may be overwritten now (later
+    // blocks write their own); blocks near the decoded end store under a mask.
+    uint8_t* d = a.row + 3 * static_cast<size_t>(x);
+    if (x + 22 <= decoded) {
+      _mm512_storeu_si512(d, _mm512_permutexvar_epi8(inter, rgb));
+    } else {
+      _mm512_mask_storeu_epi8(d, ByteMask(3 * n), _mm512_permutexvar_epi8(inter, rgb));
+    }
+  }
+}
 }  // namespace
 
 LEDPIPE_TARGET_AVX512 void CalibrateRowAvx512(const CalibrationRow& a) {
   const CalibrationPlan& p = *a.plan;
-  if (p.has_matrix && p.mats_t.empty()) {  // more than 16 anchors
+  if (p.has_matrix && p.mats_ad.empty()) {  // more than 16 anchors
     CalibrateRowAvx2(a);
     return;
   }
   const bool vbmi = HasVbmi();
   if (p.sample == SampleType::kU8 && vbmi && !p.byte_planes.empty()) {
+    if (p.enc_scaled && p.lut_size == 0 && !p.mats_ad.empty() && FastPathEnabled()) {
+      // Chunks of 512 pixels: decode, then the runs' pixels in the chunk, while the floats are in L1.
+      constexpr int kChunk = 512;
+      int ri = 0;
+      for (int c0 = 0; c0 < p.width; c0 += kChunk) {
+        const int c1 = c0 + kChunk < p.width ? c0 + kChunk : p.width;
+        UnpackU8Vbmi(a, c0, c1);
+        while (ri < a.nruns && a.runs[ri].x1 <= c0) ++ri;
+        for (int i = ri; i < a.nruns && a.runs[i].x0 < c1; ++i) {
+          const CalRun& r = a.runs[i];
+          FastRunAvx512(a, r, r.x0 > c0 ? r.x0 : c0, r.x1 < c1 ? r.x1 : c1, c1);
+        }
+      }
+      return;
+    }
     UnpackU8Vbmi(a);
   } else {
     UnpackGather(a);
   }
-  if (p.has_matrix) {
-    for (int mc = 0; mc < p.mod_cols; ++mc) {
-      const int x0 = mc * p.mod_w;
-      const int x1 = x0 + p.mod_w < p.width ? x0 + p.mod_w : p.width;
-      MatrixAvx512(a, x0, x1, mc);
-    }
-  }
+  for (int i = 0; i < a.nruns; ++i) ForEachThermalPiece(a.runs[i], [&](const CalRun& q) { MatrixAvx512(a, q); });
   if (p.lut_size > 0) LutAvx512(a);
   StoreAvx512(a);
 }

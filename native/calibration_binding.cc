@@ -181,6 +181,26 @@ CalibrationJob ReadApply(const Napi::CallbackInfo& info) {
   job.dither_y = IntArg(info, 5, "ditherY", 0, kDitherSize - 1);
   job.threads = IntArg(info, 6, "threads", 1, 64);
   job.isa = ActiveIsa();
+  // Optional fused thermal compensation: zones (Float32Array, rows * cols * 9), cols, rows.
+  if (info.Length() > 7 && !info[7].IsUndefined() && !info[7].IsNull()) {
+    if (!p.has_matrix || p.lut_size > 0) {
+      throw Napi::RangeError::New(env, "fused thermal compensation needs a calibration plan with matrices and no 3D LUT");
+    }
+    const int cols = IntArg(info, 8, "thermalCols", 1, p.width < 1024 ? p.width : 1024);
+    const int rows = IntArg(info, 9, "thermalRows", 1, p.height < 1024 ? p.height : 1024);
+    if (!info[7].IsTypedArray() || info[7].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+      throw Napi::TypeError::New(env, "Expected Float32Array for thermalZones");
+    }
+    const Napi::Float32Array z = info[7].As<Napi::Float32Array>();
+    const size_t n = static_cast<size_t>(cols) * rows * 9;
+    if (z.ElementLength() < n) {
+      throw Napi::RangeError::New(env, "Expected at least " + std::to_string(n) + " elements for thermalZones but received " +
+                                           std::to_string(z.ElementLength()));
+    }
+    job.thermal_zones.assign(z.Data(), z.Data() + n);  // copied: the caller may move its gains next frame
+    job.thermal_cols = cols;
+    job.thermal_rows = rows;
+  }
   return job;
 }
 
@@ -205,7 +225,13 @@ Napi::Value PlanInfo(const Napi::CallbackInfo& info) {
   o.Set("encodePolyError", static_cast<double>(p.enc_poly_err));
   o.Set("encodePolyTolerance", static_cast<double>(kEncodePolyTol));
   o.Set("bytePlaneDecode", !p.byte_planes.empty());
-  o.Set("anchorPermute", !p.mats_t.empty());
+  o.Set("anchorPermute", !p.mats_ad.empty());
+  o.Set("encodeScaled", p.enc_scaled);
+  o.Set("encodeScaledError", static_cast<double>(p.enc_scaled_err));
+  o.Set("encodeScaledTolerance", static_cast<double>(kEncodeScaledTol));
+  // The fused single-pass paths run for rgb24 plans with a scaled encode: AVX-512 on CPUs with VBMI,
+  // AVX2 on CPUs with FMA (unless LEDPIPE_CAL_NO_FAST=1).
+  o.Set("fastPath", p.enc_scaled && !p.mats_ad.empty() && !p.byte_planes.empty());
   return o;
 }
 

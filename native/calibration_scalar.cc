@@ -65,7 +65,7 @@ void CalPhaseUnpackScalar(const CalibrationRow& a, int x0, int x1) {
   }
 }
 
-void CalPhaseMatrixScalar(const CalibrationRow& a, int x0, int x1, int mc) {
+void CalPhaseMatrixScalar(const CalibrationRow& a, const CalRun& run, int x0, int x1) {
   const CalibrationPlan& p = *a.plan;
   const int w = p.width;
   float* R = a.buf;
@@ -74,14 +74,15 @@ void CalPhaseMatrixScalar(const CalibrationRow& a, int x0, int x1, int mc) {
   const float* P = B + w;
   const int mr = a.y / p.mod_h;
   const int K = p.anchors;
-  const float* mats = p.matrices.data() + static_cast<size_t>(mr * p.mod_cols + mc) * K * 9;
+  const float* mats = run.mats;
   const bool gain = (a.flags & kCalUseGain) && p.gain_type != 0;
   const bool seam = (a.flags & kCalUseSeam) && p.has_seam;
   const bool single = (a.flags & kCalSingleAnchor) || K == 1;
   const size_t plane = static_cast<size_t>(p.width) * p.height;
   const size_t pix0 = static_cast<size_t>(a.y) * p.width;
-  const float srow = seam ? p.seam_row[static_cast<size_t>(a.y) * p.mod_cols + mc] : 1.0f;
+  const float srow = run.srow;
   const float* scol = seam ? p.seam_col.data() + static_cast<size_t>(mr) * p.width : nullptr;
+  const ThermalSegment* th = run.therm;
   for (int x = x0; x < x1; ++x) {
     const float r = R[x], g = G[x], b = B[x];
     float o0 = 0.0f, o1 = 0.0f, o2 = 0.0f;
@@ -130,6 +131,15 @@ void CalPhaseMatrixScalar(const CalibrationRow& a, int x0, int x1, int mc) {
     o0 = MinF(MaxF(o0, 0.0f), 1.0f);
     o1 = MinF(MaxF(o1, 0.0f), 1.0f);
     o2 = MinF(MaxF(o2, 0.0f), 1.0f);
+    if (th) {
+      const float fx = static_cast<float>(x) - th->xc;
+      float m[9];
+      for (int k = 0; k < 9; ++k) m[k] = th->a[k] + fx * th->s[k];
+      const float t0 = Dot(m, o0, o1, o2), t1 = Dot(m + 3, o0, o1, o2), t2 = Dot(m + 6, o0, o1, o2);
+      o0 = MinF(MaxF(t0, 0.0f), 1.0f);
+      o1 = MinF(MaxF(t1, 0.0f), 1.0f);
+      o2 = MinF(MaxF(t2, 0.0f), 1.0f);
+    }
     R[x] = Encode(p, 0, o0);
     G[x] = Encode(p, 1, o1);
     B[x] = Encode(p, 2, o2);
@@ -210,12 +220,8 @@ void CalPhaseStoreScalar(const CalibrationRow& a, int x0, int x1) {
 void CalibrateRowScalar(const CalibrationRow& a) {
   const CalibrationPlan& p = *a.plan;
   CalPhaseUnpackScalar(a, 0, p.width);
-  if (p.has_matrix) {
-    for (int mc = 0; mc < p.mod_cols; ++mc) {
-      const int x0 = mc * p.mod_w;
-      const int x1 = x0 + p.mod_w < p.width ? x0 + p.mod_w : p.width;
-      CalPhaseMatrixScalar(a, x0, x1, mc);
-    }
+  for (int i = 0; i < a.nruns; ++i) {
+    ForEachThermalPiece(a.runs[i], [&](const CalRun& q) { CalPhaseMatrixScalar(a, q, q.x0, q.x1); });
   }
   if (p.lut_size > 0) CalPhaseLutScalar(a, 0, p.width);
   CalPhaseStoreScalar(a, 0, p.width);

@@ -346,95 +346,108 @@ void ThermalJob::Run() const {
     }
   }
   const size_t stride = static_cast<size_t>(width) * 3 * SampleBytes(sample);
-  // The zone grid covers the canvas; this frame is the window [ox, ox + width) x [oy, oy + height).
-  const int cw = canvas_width > 0 ? canvas_width : width;
-  const int ch = canvas_height > 0 ? canvas_height : height;
-  const int ox = origin_x, oy = origin_y;
-  thread_local std::vector<double> row_m;
-  thread_local std::vector<ThermalSegment> segs;
-  row_m.assign(static_cast<size_t>(cols) * 9, 0.0);
-  segs.assign(static_cast<size_t>(cols) + 1, ThermalSegment());
-
-  // Column boundaries (canvas coordinates) are the same for every row.
-  std::vector<int> xs(static_cast<size_t>(cols));
-  for (int c = 0; c < cols; ++c) {
-    const int v = FirstAtOrAfter(Centre(c, cols, cw));
-    xs[c] = v > cw ? cw : v;
-  }
-
-  int n = 0, prev_r0 = -1, prev_r1 = -1;
-  double prev_w = -1.0;
+  // The zone grid covers the canvas; this frame is the window at (origin_x, origin_y) of it (--region).
+  ThermalRowPlanner planner(zones, cols, rows, width, height, origin_x, origin_y, canvas_width, canvas_height);
   for (int y = 0; y < height; ++y) {
-    const float* drow = tables.dither + 4 * ((y + oy) & 3);
-    // Vertical: between the zone rows around this pixel row's centre, clamped at the edges.
-    const double py = y + oy + 0.5;
-    int r0 = 0, r1 = 0;
-    double w = 0.0;
-    if (rows > 1) {
-      const double first = Centre(0, rows, ch), last = Centre(rows - 1, rows, ch);
-      if (py <= first) {
-        r0 = r1 = 0;
-      } else if (py >= last) {
-        r0 = r1 = rows - 1;
-      } else {
-        r0 = static_cast<int>(std::floor(py * rows / ch - 0.5));
-        if (r0 > rows - 2) r0 = rows - 2;
-        r1 = r0 + 1;
-        const double c0 = Centre(r0, rows, ch), c1 = Centre(r1, rows, ch);
-        w = (py - c0) / (c1 - c0);
-      }
-    }
-    // Rows beyond the outermost zone centres (and 1-row grids) repeat the previous row's segments.
-    if (y > 0 && r0 == prev_r0 && r1 == prev_r1 && w == prev_w) {
-      row_fn(data + static_cast<size_t>(y) * stride, sample, segs.data(), n, tt, drow);
-      continue;
-    }
-    prev_r0 = r0;
-    prev_r1 = r1;
-    prev_w = w;
-    for (int c = 0; c < cols; ++c) {
-      const float* m0 = zones + (static_cast<size_t>(r0) * cols + c) * 9;
-      const float* m1 = zones + (static_cast<size_t>(r1) * cols + c) * 9;
-      for (int k = 0; k < 9; ++k) row_m[c * 9 + k] = m0[k] + (static_cast<double>(m1[k]) - m0[k]) * w;
-    }
-    // Horizontal: constant left of the first centre and right of the last, linear between.
-    // Segments are laid out on the canvas, then clipped to the frame's window.
-    n = 0;
-    auto clip = [&](ThermalSegment& s, int x0, int x1) {
-      x0 = x0 > ox ? x0 : ox;
-      x1 = x1 < ox + width ? x1 : ox + width;
-      if (x1 <= x0) return false;
-      s.x0 = x0 - ox;
-      s.x1 = x1 - ox;
-      s.xo = ox;
-      return true;
-    };
-    auto constant = [&](int x0, int x1, int c) {
-      ThermalSegment& s = segs[n];
-      if (!clip(s, x0, x1)) return;
-      ++n;
-      s.xc = 0.0f;
-      for (int k = 0; k < 9; ++k) {
-        s.a[k] = static_cast<float>(row_m[c * 9 + k]);
-        s.s[k] = 0.0f;
-      }
-    };
-    constant(0, xs[0], 0);
-    for (int c = 0; c + 1 < cols; ++c) {
-      if (xs[c + 1] <= xs[c]) continue;
-      ThermalSegment& s = segs[n];
-      if (!clip(s, xs[c], xs[c + 1])) continue;
-      ++n;
-      const double c0 = Centre(c, cols, cw), c1 = Centre(c + 1, cols, cw);
-      s.xc = static_cast<float>(c0 - 0.5);
-      for (int k = 0; k < 9; ++k) {
-        s.a[k] = static_cast<float>(row_m[c * 9 + k]);
-        s.s[k] = static_cast<float>((row_m[(c + 1) * 9 + k] - row_m[c * 9 + k]) / (c1 - c0));
-      }
-    }
-    constant(xs[cols - 1], cw, cols - 1);
-    row_fn(data + static_cast<size_t>(y) * stride, sample, segs.data(), n, tt, drow);
+    int n = 0;
+    const ThermalSegment* segs = planner.Row(y, &n);
+    row_fn(data + static_cast<size_t>(y) * stride, sample, segs, n, tt, tables.dither + 4 * ((y + origin_y) & 3));
   }
+}
+
+ThermalRowPlanner::ThermalRowPlanner(const float* zones, int cols, int rows, int width, int height, int origin_x, int origin_y, int canvas_width,
+                                     int canvas_height)
+    : zones_(zones),
+      cols_(cols),
+      rows_(rows),
+      width_(width),
+      height_(height),
+      ox_(origin_x),
+      oy_(origin_y),
+      cw_(canvas_width > 0 ? canvas_width : width),
+      ch_(canvas_height > 0 ? canvas_height : height) {
+  row_m_.assign(static_cast<size_t>(cols) * 9, 0.0);
+  segs_.assign(static_cast<size_t>(cols) + 1, ThermalSegment());
+  // Column boundaries (canvas coordinates) are the same for every row.
+  xs_.resize(static_cast<size_t>(cols));
+  for (int c = 0; c < cols; ++c) {
+    const int v = FirstAtOrAfter(Centre(c, cols, cw_));
+    xs_[c] = v > cw_ ? cw_ : v;
+  }
+}
+
+const ThermalSegment* ThermalRowPlanner::Row(int y, int* count) {
+  const int cols = cols_, rows = rows_, cw = cw_, ch = ch_, ox = ox_;
+  // Vertical: between the zone rows around this pixel row's centre (on the canvas), clamped at the edges.
+  const double py = y + oy_ + 0.5;
+  int r0 = 0, r1 = 0;
+  double w = 0.0;
+  if (rows > 1) {
+    const double first = Centre(0, rows, ch), last = Centre(rows - 1, rows, ch);
+    if (py <= first) {
+      r0 = r1 = 0;
+    } else if (py >= last) {
+      r0 = r1 = rows - 1;
+    } else {
+      r0 = static_cast<int>(std::floor(py * rows / ch - 0.5));
+      if (r0 > rows - 2) r0 = rows - 2;
+      r1 = r0 + 1;
+      const double c0 = Centre(r0, rows, ch), c1 = Centre(r1, rows, ch);
+      w = (py - c0) / (c1 - c0);
+    }
+  }
+  // Rows beyond the outermost zone centres (and 1-row grids) repeat the previous row's segments.
+  if (n_ >= 0 && r0 == prev_r0_ && r1 == prev_r1_ && w == prev_w_) {
+    *count = n_;
+    return segs_.data();
+  }
+  prev_r0_ = r0;
+  prev_r1_ = r1;
+  prev_w_ = w;
+  for (int c = 0; c < cols; ++c) {
+    const float* m0 = zones_ + (static_cast<size_t>(r0) * cols + c) * 9;
+    const float* m1 = zones_ + (static_cast<size_t>(r1) * cols + c) * 9;
+    for (int k = 0; k < 9; ++k) row_m_[c * 9 + k] = m0[k] + (static_cast<double>(m1[k]) - m0[k]) * w;
+  }
+  // Horizontal: constant left of the first centre and right of the last, linear between. Segments
+  // are laid out on the canvas, then clipped to the frame's window [ox, ox + width).
+  int n = 0;
+  auto clip = [&](ThermalSegment& s, int x0, int x1) {
+    x0 = x0 > ox ? x0 : ox;
+    x1 = x1 < ox + width_ ? x1 : ox + width_;
+    if (x1 <= x0) return false;
+    s.x0 = x0 - ox;
+    s.x1 = x1 - ox;
+    s.xo = ox;
+    return true;
+  };
+  auto constant = [&](int x0, int x1, int c) {
+    ThermalSegment& s = segs_[n];
+    if (!clip(s, x0, x1)) return;
+    ++n;
+    s.xc = 0.0f;
+    for (int k = 0; k < 9; ++k) {
+      s.a[k] = static_cast<float>(row_m_[c * 9 + k]);
+      s.s[k] = 0.0f;
+    }
+  };
+  constant(0, xs_[0], 0);
+  for (int c = 0; c + 1 < cols; ++c) {
+    if (xs_[c + 1] <= xs_[c]) continue;
+    ThermalSegment& s = segs_[n];
+    if (!clip(s, xs_[c], xs_[c + 1])) continue;
+    ++n;
+    const double c0 = Centre(c, cols, cw), c1 = Centre(c + 1, cols, cw);
+    s.xc = static_cast<float>(c0 - 0.5);
+    for (int k = 0; k < 9; ++k) {
+      s.a[k] = static_cast<float>(row_m_[c * 9 + k]);
+      s.s[k] = static_cast<float>((row_m_[(c + 1) * 9 + k] - row_m_[c * 9 + k]) / (c1 - c0));
+    }
+  }
+  constant(xs_[cols - 1], cw, cols - 1);
+  n_ = n;
+  *count = n;
+  return segs_.data();
 }
 
 }  // namespace ledpipe

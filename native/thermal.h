@@ -32,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "convert_kernels.h"
 #include "isa.h"
@@ -48,6 +49,29 @@ struct ThermalSegment {
   float xc = 0.0f;
   float a[9] = {0};
   float s[9] = {0};
+};
+
+// Per-row setup shared by the thermal kernel and the calibration kernel's fused thermal step:
+// the zone matrices interpolated vertically (in double) for row y, then split into segments
+// between zone centres (constant beyond the outermost ones). Rows with the same vertical weights
+// reuse the previous row's segments. One planner per thread (it caches the last row).
+class ThermalRowPlanner {
+ public:
+  // The zone grid covers a canvas_width x canvas_height canvas (0: the frame is the canvas); the frame
+  // is its width x height window at (origin_x, origin_y) (--region).
+  ThermalRowPlanner(const float* zones /* rows * cols * 9 */, int cols, int rows, int width, int height, int origin_x = 0, int origin_y = 0,
+                    int canvas_width = 0, int canvas_height = 0);
+  // Segments of frame row y, in x order, covering [0, width); *count set to their number.
+  const ThermalSegment* Row(int y, int* count);
+
+ private:
+  const float* zones_;
+  int cols_, rows_, width_, height_, ox_, oy_, cw_, ch_;
+  std::vector<int> xs_;
+  std::vector<double> row_m_;
+  std::vector<ThermalSegment> segs_;
+  int n_ = -1, prev_r0_ = -1, prev_r1_ = -1;
+  double prev_w_ = -1.0;
 };
 
 struct ThermalScaledPoly;

@@ -237,9 +237,9 @@ LEDPIPE_TARGET_AVX512_VBMI void DecodeU8VbmiAvx512(const uint8_t* src, int n, co
     const __mmask64 hi = _mm512_movepi8_mask(in);
     __m512i b[4];
     for (int p = 0; p < 4; ++p) {
-      const __m512i lo = _mm512_permutex2var_epi8(tb[p][0], in, tb[p][1]);
-      const __m512i up = _mm512_permutex2var_epi8(tb[p][2], in, tb[p][3]);
-      b[p] = _mm512_mask_blend_epi8(hi, lo, up);
+      // Index-merging permutes: codes < 128 from (tb0, tb1), then codes >= 128 from (tb2, tb3).
+      const __m512i lo = _mm512_mask2_permutex2var_epi8(tb[p][0], in, static_cast<__mmask64>(~hi), tb[p][1]);
+      b[p] = _mm512_mask2_permutex2var_epi8(tb[p][2], lo, hi, tb[p][3]);
     }
     const __m512i w01l = _mm512_unpacklo_epi8(b[0], b[1]), w01h = _mm512_unpackhi_epi8(b[0], b[1]);
     const __m512i w23l = _mm512_unpacklo_epi8(b[2], b[3]), w23h = _mm512_unpackhi_epi8(b[2], b[3]);
@@ -406,9 +406,9 @@ LEDPIPE_TARGET_AVX512_VBMI inline void DecodePlane(__m512i in, const __m512i (*t
   const __mmask64 hi = _mm512_movepi8_mask(in);
   __m512i b[4];
   for (int p = 0; p < 4; ++p) {
-    const __m512i lo = _mm512_permutex2var_epi8(tb[p][0], in, tb[p][1]);
-    const __m512i up = _mm512_permutex2var_epi8(tb[p][2], in, tb[p][3]);
-    b[p] = _mm512_mask_blend_epi8(hi, lo, up);
+    // Index-merging permutes: codes < 128 from (tb0, tb1), then codes >= 128 from (tb2, tb3).
+    const __m512i lo = _mm512_mask2_permutex2var_epi8(tb[p][0], in, static_cast<__mmask64>(~hi), tb[p][1]);
+    b[p] = _mm512_mask2_permutex2var_epi8(tb[p][2], lo, hi, tb[p][3]);
   }
   const __m512i w01l = _mm512_unpacklo_epi8(b[0], b[1]), w01h = _mm512_unpackhi_epi8(b[0], b[1]);
   const __m512i w23l = _mm512_unpacklo_epi8(b[2], b[3]), w23h = _mm512_unpackhi_epi8(b[2], b[3]);

@@ -1,12 +1,16 @@
 /**
  * Calibration stage benchmark: ms per frame at 1920x1080 and 3840x2160 (rgb24; rgb48le with 16-bit
- * output at 1080p), one thread, for each rung of the full-gray ladder (with and without a 33³ LUT)
- * on every ISA path the CPU has (scalar at 1080p only), the LUT-only stage native vs the TypeScript
- * LutStage, and, in the same run on the same frames and .cube, ffmpeg's lut3d (tetrahedral, one
- * thread). Rows report the median and the minimum. Prints a table and writes
- * bench-output/calibration.json.
+ * output at 1080p), one thread. First, issue 4's budget: calibration alone (full rung), thermal
+ * alone (its kernel, 8x4 zones 30 → 60 °C, the calibration's output transfer, ordered dither), the
+ * two one after the other, and thermal fused into the calibration pass (the stage with a thermal
+ * stage attached, as the pipeline runs them), on every ISA path the CPU has, all interleaved frame
+ * by frame, against the target (≤ 4 ms at 1080p, ≤ 16 ms at 2160p together). Then each rung of the
+ * full-gray ladder (with and without a 33³ LUT) per ISA path (scalar at 1080p only), the LUT-only
+ * stage native vs the TypeScript LutStage, and, in the same run on the same frames and .cube,
+ * ffmpeg's lut3d (tetrahedral, one thread). Rows report the median and the minimum. Prints a table
+ * and writes bench-output/calibration.json.
  *
- *   node dist/benchmarks/calibration/run.js [--frames N] [--quick]
+ *   node dist/benchmarks/calibration/run.js [--frames N] [--quick] [--budget-only]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -21,7 +25,10 @@ import { lut3dFromFunction } from '../../src/calibration/lut-builders.js';
 import { createLutStage } from '../../src/calibration/lut-stage.js';
 import { PRIMARIES_BT709, WHITE_D65 } from '../../src/calibration/colour-spaces.js';
 import { locateFfmpeg } from '../../src/io/ffmpeg-locate.js';
-import { nativeInfo, nativeStatus, setNativeIsa } from '../../src/native/index.js';
+import { nativeInfo, nativeStatus, setNativeIsa, thermalApply } from '../../src/native/index.js';
+import { resolveLedType } from '../../src/thermal/led-model.js';
+import { zoneCorrections } from '../../src/thermal/thermal-correction.js';
+import { buildThermalTables, parseSignalTransfer } from '../../src/thermal/transfer-tables.js';
 import type { Frame, PixelFormat } from '../../src/pipeline/frame.js';
 import { silentLogger } from '../../src/pipeline/logger.js';
 import { seededRandom as rng } from '../../src/util/seeded-random.js';
@@ -31,6 +38,9 @@ const OUT = path.join(ROOT, 'bench-output');
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const FRAMES = Number(argv[argv.indexOf('--frames') + 1]) || (QUICK ? 5 : 15);
+const BUDGET_ONLY = argv.includes('--budget-only');
+/** Issue 4: calibration + thermal together, one core. */
+const TARGET_MS: Record<string, number> = { '1920x1080': 4, '3840x2160': 16 };
 
 
 /** Video-like content: smooth colour gradients with ±6-code noise (what the LUT stage docs use). */
@@ -156,6 +166,96 @@ async function ffmpegPerFrame(ffmpeg: string, cube: string | null, frames: Buffe
   return (await done) / n;
 }
 
+/** 8x4 zones from 30 °C (left) to 60 °C (right), smd-rgb-2121, wall headroom: the thermal benchmark's gains. */
+function thermalZones(cols: number, rows: number): Float32Array {
+  const model = resolveLedType('smd-rgb-2121').model;
+  const temps = Array.from({ length: cols * rows }, (_, z) => 30 + (30 * (z % cols)) / Math.max(1, cols - 1));
+  return Float32Array.from(zoneCorrections(model, temps, 'wall').matrices.flatMap((m) => m.flat()));
+}
+
+interface BudgetRow {
+  size: string;
+  content: string;
+  isa: string;
+  calibration: number;
+  thermal: number;
+  separate: number;
+  fused: number;
+  calibrationMin: number;
+  thermalMin: number;
+  fusedMin: number;
+  /** Medians of the CPU time of each call (process.cpuUsage): robust to a loaded machine's waits for a core. */
+  cpu: { calibration: number; thermal: number; fused: number };
+}
+
+/** Runs `fn`, returning [wall ms, CPU ms]. */
+function timed(fn: () => void): [number, number] {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  fn();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return [wall, (c.user + c.system) / 1000];
+}
+
+/**
+ * Calibration alone, thermal alone, both one after the other, and fused, on each ISA path, the
+ * cases and paths interleaved frame by frame (a shared machine's load hits them alike). "separate"
+ * is the per-frame sum of the first two (same frame index). Thermal decodes/encodes with the
+ * calibration's output transfer (gamma 2.2 here), which is what lets the pipeline fuse them.
+ */
+async function timeBudget(file: string, frames: Buffer[], w: number, h: number, content: string, isas: readonly string[]): Promise<BudgetRow[]> {
+  const cols = 8, rows = 4;
+  const zones = thermalZones(cols, rows);
+  const tables = buildThermalTables(parseSignalTransfer('gamma:2.2'), 'rgb24', 'ordered');
+  const alone = await createFullGrayStage({ width: w, height: h, format: 'rgb24', calibrationFile: file, lut: null, log: silentLogger, watch: false });
+  const fused = await createFullGrayStage({ width: w, height: h, format: 'rgb24', calibrationFile: file, lut: null, log: silentLogger, watch: false });
+  // The pipeline's wiring (src/stages/fusion.ts) with fixed gains: the kernel's cost, not the thermal stage's bookkeeping.
+  fused.attachThermal({ transfer: { name: 'gamma:2.2' }, dither: 'ordered', takeFusedGains: () => ({ zones, cols, rows }), fusedGainsNotApplied: () => undefined });
+  if (fused.fusionBlocker() !== null) throw new Error(`benchmark calibration cannot fuse: ${fused.fusionBlocker()}`);
+  const n = w === 1920 ? FRAMES * 2 : FRAMES;
+  const t: Record<string, { cal: number[]; th: number[]; fused: number[]; cpu: [number[], number[], number[]] }> = {};
+  const before = nativeInfo().isa;
+  const work = Buffer.from(frames[0]!);
+  const f = (i: number): Frame => ({ data: work, width: w, height: h, format: 'rgb24', seq: i, ptsMs: i * 40, release: () => undefined });
+  try {
+    for (let i = 0; i < n + 1; i++) {
+      for (const isa of isas) {
+        setNativeIsa(isa as 'scalar' | 'avx2' | 'avx512');
+        const rec = (t[isa] ??= { cal: [], th: [], fused: [], cpu: [[], [], []] });
+        const src = frames[i % frames.length]!;
+        src.copy(work);
+        const cal = timed(() => alone.processSync(f(i)));
+        src.copy(work);
+        const th = timed(() => thermalApply({ data: work, width: w, height: h, format: 'rgb24', zones, cols, rows, tables }));
+        src.copy(work);
+        const fu = timed(() => fused.processSync(f(i)));
+        if (i >= 1) {
+          rec.cal.push(cal[0]);
+          rec.th.push(th[0]);
+          rec.fused.push(fu[0]);
+          rec.cpu[0].push(cal[1]);
+          rec.cpu[1].push(th[1]);
+          rec.cpu[2].push(fu[1]);
+        }
+      }
+    }
+  } finally {
+    setNativeIsa(before);
+    await alone.close();
+    await fused.close();
+  }
+  return isas.map((isa) => {
+    const r = t[isa]!;
+    const sep = r.cal.map((c, i) => c + r.th[i]!);
+    return {
+      size: `${w}x${h}`, content, isa, calibration: median(r.cal), thermal: median(r.th), separate: median(sep), fused: median(r.fused),
+      calibrationMin: Math.min(...r.cal), thermalMin: Math.min(...r.th), fusedMin: Math.min(...r.fused),
+      cpu: { calibration: median(r.cpu[0]), thermal: median(r.cpu[1]), fused: median(r.cpu[2]) },
+    };
+  });
+}
+
 interface Row {
   size: string;
   content: string;
@@ -186,6 +286,7 @@ async function main(): Promise<void> {
     ffmpeg = null;
   }
   const ratios: Record<string, number> = {};
+  const budget: BudgetRow[] = [];
   for (const [w, h] of sizes) {
     const size = `${w}x${h}`;
     const contents: [string, Buffer[]][] = [['gradient', [gradientFrame(w, h, 1), gradientFrame(w, h, 2)]]];
@@ -194,6 +295,8 @@ async function main(): Promise<void> {
     await writeLedcal(file, wallCalibration(w, h));
     const allIsas = nativeInfo().supportedIsas;
     const isas = w === 1920 ? allIsas : allIsas.filter((i) => i !== 'scalar');
+    for (const [content, frames] of contents) budget.push(...(await timeBudget(file, frames, w, h, content, isas.filter((i) => i !== 'scalar'))));
+    if (BUDGET_ONLY) continue;
     for (const [content, frames] of contents) {
       for (const withLut of [false, true]) {
         const stage: FullGrayStage = await createFullGrayStage({ width: w, height: h, format: 'rgb24', calibrationFile: file, lut: withLut ? grade : null, log: silentLogger, watch: false });
@@ -237,11 +340,19 @@ async function main(): Promise<void> {
   const info = nativeInfo();
   const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage: os.loadavg(), node: process.version, os: `${os.type()} ${os.release()}`, isa: info.isa, compiler: info.compiler, ffmpeg };
   console.log(`calibration benchmark — ${machine.cpu}, ${machine.cores} cores (load at start ${loadStart.map((v) => v.toFixed(1)).join(' ')}, at end ${machine.loadAverage.map((v) => v.toFixed(1)).join(' ')}), node ${machine.node}, default isa ${machine.isa}; median (min) of ${FRAMES} frames, one thread unless stated`);
+  console.log('\nIssue 4 budget: calibration (full rung) + thermal (8x4 zones), rgb24, one core; ms per frame: wall median (min) / CPU-time median');
+  console.log('| size | content | isa | calibration alone | thermal alone | separate (sum, wall) | fused | target | met (fused CPU median) |\n|---|---|---|---|---|---|---|---|---|');
+  for (const b of budget) {
+    const target = TARGET_MS[b.size]!;
+    const cell = (wall: number, min: number, cpu: number): string => `${wall.toFixed(2)} (${min.toFixed(2)}) / ${cpu.toFixed(2)}`;
+    console.log(`| ${b.size} | ${b.content} | ${b.isa} | ${cell(b.calibration, b.calibrationMin, b.cpu.calibration)} | ${cell(b.thermal, b.thermalMin, b.cpu.thermal)} | ${b.separate.toFixed(2)} | ${cell(b.fused, b.fusedMin, b.cpu.fused)} | ≤ ${target} | ${b.cpu.fused <= target ? 'yes' : 'no'} |`);
+  }
+  console.log('');
   console.log('| size | content | case | isa | ms/frame median | min |\n|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.size} | ${r.content} | ${r.case} | ${r.isa ?? ''} | ${r.ms.toFixed(2)} | ${r.min !== undefined ? r.min.toFixed(2) : ''} |`);
   for (const [k, v] of Object.entries(ratios)) console.log(`ffmpeg lut3d / native LUT, ${k}: ${v.toFixed(1)}x`);
   mkdirSync(OUT, { recursive: true });
-  writeFileSync(path.join(OUT, 'calibration.json'), JSON.stringify({ date: new Date().toISOString(), machine, loadStart, frames: FRAMES, rows, ffmpegOverNativeLut: ratios }, null, 2));
+  writeFileSync(path.join(OUT, 'calibration.json'), JSON.stringify({ date: new Date().toISOString(), machine, loadStart, frames: FRAMES, budget, rows, ffmpegOverNativeLut: ratios }, null, 2));
   console.log(`wrote ${path.join(OUT, 'calibration.json')}`);
 }
 

@@ -11,6 +11,7 @@ import { moduleGrid } from './ledcal-format.js';
 import { sampleCubeLut } from './lut-interpolation.js';
 import { transferDecode, transferEncode } from './transfer-curve.js';
 import type { PixelFormat } from '../pipeline/frame.js';
+import { axisWeights, type ZoneGrid } from '../thermal/zone-grid.js';
 
 export const KERNEL_FLAG_GAIN = 1;
 export const KERNEL_FLAG_SEAM = 2;
@@ -28,6 +29,12 @@ export interface ReferenceOptions {
   readonly dither: Float32Array;
   readonly ditherX: number;
   readonly ditherY: number;
+  /**
+   * Thermal compensation fused after the calibration (the native kernel's `thermal` option): the
+   * zone matrices, interpolated bilinearly per pixel (src/thermal/zone-grid.ts), applied to the
+   * clamped linear drive, clamped again, before the encode.
+   */
+  readonly thermal?: { readonly zones: ArrayLike<number>; readonly grid: ZoneGrid };
 }
 
 /** What one pixel's linear drive becomes before quantisation (the LUT included). */
@@ -47,6 +54,7 @@ export function referencePixelFunction(o: ReferenceOptions): PixelFunction {
   const useGain = (o.flags & KERNEL_FLAG_GAIN) !== 0 && cal.gain !== null;
   const useSeam = (o.flags & KERNEL_FLAG_SEAM) !== 0 && cal.seams !== null;
   const single = (o.flags & KERNEL_FLAG_SINGLE_ANCHOR) !== 0 || K === 1;
+  const th = o.thermal;
   return (r, g, b, x, y) => {
     const lin = [dec(r), dec(g), dec(b)];
     const mc = Math.floor(x / cal.module.width), mr = Math.floor(y / cal.module.height);
@@ -81,8 +89,27 @@ export function referencePixelFunction(o: ReferenceOptions): PixelFunction {
       if (y === y1) f *= s[at + 3]!;
       for (let c = 0; c < 3; c++) out[c] *= f;
     }
-    return applyLut([enc(Math.min(Math.max(out[0]!, 0), 1)), enc(Math.min(Math.max(out[1]!, 0), 1)), enc(Math.min(Math.max(out[2]!, 0), 1))]);
+    let v = [Math.min(Math.max(out[0]!, 0), 1), Math.min(Math.max(out[1]!, 0), 1), Math.min(Math.max(out[2]!, 0), 1)];
+    if (th) {
+      const m = thermalMatrixAt(th.zones, th.grid, cal.width, cal.height, x, y);
+      v = [0, 1, 2].map((c) => Math.min(Math.max(m[3 * c]! * v[0]! + m[3 * c + 1]! * v[1]! + m[3 * c + 2]! * v[2]!, 0), 1));
+    }
+    return applyLut([enc(v[0]!), enc(v[1]!), enc(v[2]!)]);
   };
+}
+
+/** The thermal zone matrix at pixel (x, y): vertical then horizontal interpolation, as the thermal kernel. */
+export function thermalMatrixAt(zones: ArrayLike<number>, grid: ZoneGrid, width: number, height: number, x: number, y: number): number[] {
+  const [r0, r1, wy] = axisWeights(y + 0.5, grid.rows, height);
+  const [c0, c1, wx] = axisWeights(x + 0.5, grid.cols, width);
+  const at = (r: number, c: number, k: number): number => zones[(r * grid.cols + c) * 9 + k]!;
+  const m: number[] = [];
+  for (let k = 0; k < 9; k++) {
+    const a = at(r0, c0, k) + (at(r1, c0, k) - at(r0, c0, k)) * wy;
+    const b = at(r0, c1, k) + (at(r1, c1, k) - at(r0, c1, k)) * wy;
+    m.push(a + (b - a) * wx);
+  }
+  return m;
 }
 
 /** Applies the reference in place to an interleaved frame (rgb24 / rgb48le as a Buffer). */

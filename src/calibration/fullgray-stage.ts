@@ -17,7 +17,9 @@ import { DITHER_TILE, DITHER_TILE_INDEX, ditherTiles, temporalDitherOffset } fro
 import { buildKernelPlan } from './fullgray-plan.js';
 import { sliceCalibration } from './calibration-region.js';
 import { applyReference, KERNEL_FLAG_GAIN, KERNEL_FLAG_SEAM, KERNEL_FLAG_SINGLE_ANCHOR } from './fullgray-reference.js';
-import { readLedcal, type Calibration, type DitherMode } from './ledcal-format.js';
+import { readLedcal, type Calibration, type DitherMode, type TransferCurve } from './ledcal-format.js';
+import { describeTransfer } from './transfer-curve.js';
+import { PQ_PEAK_NITS } from './transfer-functions.js';
 import { trimCalibration, whiteTrimGains } from './white-trim.js';
 import type { DisplayMode } from '../live/display-mode.js';
 
@@ -65,6 +67,33 @@ export interface FullGrayStageOptions {
   readonly region?: CanvasRegion;
 }
 
+/**
+ * A thermal stage that can run inside this stage's kernel pass (src/thermal/thermal-stage.ts; wired
+ * by src/stages/fusion.ts when thermal directly follows calibration).
+ */
+export interface FusableThermal {
+  /** The signal transfer the thermal stage decodes/encodes with ('gamma:2.4', 'srgb', 'pq', 'linear'). */
+  readonly transfer: { readonly name: string };
+  readonly dither: 'ordered' | 'none';
+  /** This frame's zone gains (advancing the thermal stage's targets and slew once); null: do not fuse it. */
+  takeFusedGains(frame: Frame): { zones: Float32Array; cols: number; rows: number } | null;
+  /** The pass that took this frame's gains failed: the thermal stage applies them itself. */
+  fusedGainsNotApplied(frame: Frame): void;
+}
+
+/** Whether a calibration's output transfer is the thermal stage's signal transfer (fusion needs both to mean the same light). */
+export function transferMatches(t: TransferCurve, thermalTransfer: string): boolean {
+  switch (t.curve) {
+    case 'linear':
+    case 'srgb':
+      return thermalTransfer === t.curve;
+    case 'gamma':
+      return thermalTransfer === `gamma:${t.gamma}`;
+    case 'pq':
+      return thermalTransfer === 'pq' && t.peakNits === PQ_PEAK_NITS;
+  }
+}
+
 export class FullGrayStageError extends Error {
   constructor(message: string) {
     super(message);
@@ -109,6 +138,8 @@ export class FullGrayStage implements Stage {
   private closed = false;
   /** Display modes built and waiting for their frame, by version. */
   private readonly prepared = new Map<number, Active>();
+  private thermal: FusableThermal | null = null;
+  private lastBlocker: string | null | undefined = undefined;
 
   private constructor(
     private readonly o: FullGrayStageOptions,
@@ -190,17 +221,60 @@ export class FullGrayStage implements Stage {
     return this.active.calibration;
   }
 
+  /** Applies `thermal`'s correction inside this stage's pass from now on, whenever the running plan allows it. */
+  attachThermal(thermal: FusableThermal): void {
+    this.thermal = thermal;
+  }
+
+  /** Why the running calibration cannot take the attached thermal stage into its pass (null: it can). */
+  fusionBlocker(): string | null {
+    const a = this.active;
+    const t = this.thermal;
+    if (!t) return 'no thermal stage attached';
+    if (!a.native) return 'the calibration runs without the native kernel';
+    if (!a.calibration) return 'a LUT-only calibration stage has no linear-light step';
+    if (this.o.region) return 'a --region window (the fused pass lays the thermal zones on the frame, not on the canvas)';
+    if (a.lut) return 'the calibration applies a 3D LUT after its encode';
+    if (!transferMatches(a.calibration.output.transfer, t.transfer.name)) return `the calibration's output is ${describeTransfer(a.calibration.output.transfer)} but --thermal-transfer is ${t.transfer.name}`;
+    return null;
+  }
+
+  private nativeArgs(a: Active, frame: Frame) {
+    const flags = this.modes === FULLGRAY_MODES ? MODE_FLAGS[FULLGRAY_MODES[this.mode]!] : 0;
+    let thermal: { zones: Float32Array; cols: number; rows: number } | null = null;
+    let dither = a.dither;
+    if (this.thermal) {
+      const blocker = this.fusionBlocker();
+      if (blocker !== this.lastBlocker) {
+        if (blocker !== null) this.o.log.info(`calibration: thermal compensation not fused into this pass: ${blocker}`);
+        this.lastBlocker = blocker;
+      }
+      if (blocker === null) thermal = this.thermal.takeFusedGains(frame);
+      // The fused pass rounds once: with the calibration's dither, or the thermal stage's ordered one when the calibration has none.
+      if (thermal && dither === 'none' && this.thermal.dither === 'ordered') dither = 'ordered';
+    }
+    const off = this.ditherOffset(dither);
+    this.frames++;
+    return { plan: a.native!, width: frame.width, height: frame.height, format: frame.format, data: frame.data, flags, ditherIndex: DITHER_TILE_INDEX[dither], ditherX: off.x, ditherY: off.y, threads: this.o.threads ?? 1, ...(thermal ? { thermal } : {}) };
+  }
+
   async process(frame: Frame): Promise<Frame> {
     const a = this.active; // one calibration for the whole frame, whatever a reload does meanwhile
+    if (a.native) {
+      const args = this.nativeArgs(a, frame);
+      try {
+        await applyNativeCalibrationAsync(args);
+      } catch (err) {
+        if (args.thermal) this.thermal?.fusedGainsNotApplied(frame);
+        throw err;
+      }
+      return frame;
+    }
     const flags = this.modes === FULLGRAY_MODES ? MODE_FLAGS[FULLGRAY_MODES[this.mode]!] : 0;
     const ditherIndex = DITHER_TILE_INDEX[a.dither];
     const off = this.ditherOffset(a.dither);
     this.frames++;
-    if (a.native) {
-      await applyNativeCalibrationAsync({ plan: a.native, width: frame.width, height: frame.height, format: frame.format, data: frame.data, flags, ditherIndex, ditherX: off.x, ditherY: off.y, threads: this.o.threads ?? 1 });
-    } else {
-      applyReference({ calibration: a.trimmed, lut: a.lut, format: frame.format, width: frame.width, height: frame.height, outBits: a.outBits, flags, dither: ditherTiles()[ditherIndex]!, ditherX: off.x, ditherY: off.y }, frame.data);
-    }
+    applyReference({ calibration: a.trimmed, lut: a.lut, format: frame.format, width: frame.width, height: frame.height, outBits: a.outBits, flags, dither: ditherTiles()[ditherIndex]!, ditherX: off.x, ditherY: off.y }, frame.data);
     return frame;
   }
 
@@ -208,10 +282,13 @@ export class FullGrayStage implements Stage {
   processSync(frame: Frame): Frame {
     const a = this.active;
     if (!a.native) throw new FullGrayStageError('processSync needs the native kernel');
-    const flags = this.modes === FULLGRAY_MODES ? MODE_FLAGS[FULLGRAY_MODES[this.mode]!] : 0;
-    const off = this.ditherOffset(a.dither);
-    this.frames++;
-    applyNativeCalibration({ plan: a.native, width: frame.width, height: frame.height, format: frame.format, data: frame.data, flags, ditherIndex: DITHER_TILE_INDEX[a.dither], ditherX: off.x, ditherY: off.y, threads: this.o.threads ?? 1 });
+    const args = this.nativeArgs(a, frame);
+    try {
+      applyNativeCalibration(args);
+    } catch (err) {
+      if (args.thermal) this.thermal?.fusedGainsNotApplied(frame);
+      throw err;
+    }
     return frame;
   }
 

@@ -79,7 +79,7 @@ export class ProgressBar {
 export function describeSummary(s: StatsSnapshot): string {
   const parts = [`${s.frames} frames out of ${s.framesIn} in, ${s.dropped} dropped, ${s.fps} fps (${s.mode}, budget ${s.budgetMs} ms per stage)`];
   for (const [name, st] of Object.entries(s.stages)) {
-    parts.push(`  ${name}: p50 ${st.p50Ms} ms, p95 ${st.p95Ms} ms, max ${st.maxMs} ms, ${st.overruns} overruns, mode ${st.mode}`);
+    parts.push(`  ${name}: p50 ${st.p50Ms} ms, p95 ${st.p95Ms} ms, max ${st.maxMs} ms, ${st.overruns} overruns, mode ${st.mode}${st.fusedInto ? `, fused into ${st.fusedInto}` : ''}`);
   }
   return parts.join('\n');
 }

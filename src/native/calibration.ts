@@ -13,10 +13,12 @@ export interface NativeCalibrationPlan {
   readonly __calibrationPlan: unique symbol;
 }
 
+type ApplyArgs<T> = [NativeCalibrationPlan, T, number, number, number, number, number, Float32Array?, number?, number?];
+
 interface CalibrationBinding {
   calibrationCreate(options: Record<string, unknown>): NativeCalibrationPlan;
-  calibrationApply<T extends ArrayBufferView>(plan: NativeCalibrationPlan, data: T, flags: number, ditherIndex: number, ditherX: number, ditherY: number, threads: number): T;
-  calibrationApplyAsync<T extends ArrayBufferView>(plan: NativeCalibrationPlan, data: T, flags: number, ditherIndex: number, ditherX: number, ditherY: number, threads: number): Promise<T>;
+  calibrationApply<T extends ArrayBufferView>(...a: ApplyArgs<T>): T;
+  calibrationApplyAsync<T extends ArrayBufferView>(...a: ApplyArgs<T>): Promise<T>;
   calibrationPlanInfo?(plan: NativeCalibrationPlan): NativeCalibrationPlanInfo;
 }
 
@@ -31,6 +33,16 @@ export interface NativeCalibrationPlanInfo {
   readonly bytePlaneDecode: boolean;
   /** ≤ 16 anchors: per-pixel anchor matrices by lane permutes. */
   readonly anchorPermute: boolean;
+  /** Power-law output: the AVX-512 fast path's encode q(m)·S[octave] fits the exact table within `encodeScaledTolerance` codes. */
+  readonly encodeScaled?: boolean;
+  readonly encodeScaledError?: number;
+  readonly encodeScaledTolerance?: number;
+  /**
+   * The plan has the fused single pass (A_k + f·D_k matrices, fused multiply-adds, scaled encode
+   * fused with quantisation): the AVX-512 (with VBMI) and AVX2 (with FMA) paths run it, within 1 LSB
+   * of scalar instead of bit-equal (rgb24).
+   */
+  readonly fastPath?: boolean;
 }
 
 function binding(): CalibrationBinding {
@@ -103,11 +115,24 @@ export interface ApplyCalibrationOptions<T extends ArrayBufferView> {
   readonly ditherY?: number;
   /** Row bands run on this many threads (default 1). */
   readonly threads?: number;
+  /**
+   * Thermal compensation fused into the same pass (docs/THERMAL.md, "Fused with calibration"):
+   * cols * rows zone matrices (row-major zones, row-major 3x3), applied in linear light after the
+   * calibration's clamp, interpolated per pixel as the thermal kernel does, before the encode.
+   * Needs a plan with matrices and no 3D LUT. The zones are copied when the call starts.
+   */
+  readonly thermal?: { readonly zones: Float32Array; readonly cols: number; readonly rows: number };
 }
 
-function args<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): [NativeCalibrationPlan, T, number, number, number, number, number] {
+function args<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): ApplyArgs<T> {
   checkBytes('data', o.data, frameBytes(checkDimension('width', o.width), checkDimension('height', o.height), o.format));
-  return [o.plan, o.data, o.flags, o.ditherIndex, o.ditherX ?? 0, o.ditherY ?? 0, o.threads ?? 1];
+  const base: ApplyArgs<T> = [o.plan, o.data, o.flags, o.ditherIndex, o.ditherX ?? 0, o.ditherY ?? 0, o.threads ?? 1];
+  if (!o.thermal) return base;
+  const cols = checkDimension('thermal.cols', o.thermal.cols, 1, Math.min(1024, o.width));
+  const rows = checkDimension('thermal.rows', o.thermal.rows, 1, Math.min(1024, o.height));
+  if (!(o.thermal.zones instanceof Float32Array)) throw new TypeError('Expected Float32Array for thermal.zones');
+  if (o.thermal.zones.length < cols * rows * 9) throw new RangeError(`Expected at least ${cols * rows * 9} elements for thermal.zones but received ${o.thermal.zones.length}`);
+  return [o.plan, o.data, o.flags, o.ditherIndex, o.ditherX ?? 0, o.ditherY ?? 0, o.threads ?? 1, o.thermal.zones, cols, rows];
 }
 
 export function applyNativeCalibration<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): T {

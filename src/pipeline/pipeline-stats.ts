@@ -11,6 +11,8 @@ export class StageStats {
   /** Frames on which the stage threw (live mode passes them through unprocessed). */
   errors = 0;
   mode: string;
+  /** The stage whose pass does this stage's pixel work now (Stage.fusedInto), or null. */
+  fusedInto: string | null = null;
 
   constructor(
     readonly name: string,
@@ -37,6 +39,7 @@ export class StageStats {
       errors: this.errors,
       budgetMs: round(this.budgetMs),
       mode: this.mode,
+      ...(this.fusedInto ? { fusedInto: this.fusedInto } : {}),
     };
   }
 }
@@ -56,6 +59,8 @@ export interface StageSummary {
   errors: number;
   budgetMs: number;
   mode: string;
+  /** Present while another stage's pass does this stage's pixel work (thermal fused into calibration). */
+  fusedInto?: string;
 }
 
 export interface StatsSnapshot {

@@ -108,6 +108,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const finish = (input: Frame, t0: number) => (out: Frame): Frame => {
       const ms = now() - t0;
       st.times.record(ms);
+      if (stage.fusedInto !== undefined) st.fusedInto = stage.fusedInto;
       // record() may throw BudgetExceededError under the `fail` policy: that ends the stream.
       if (governor.record(input.seq, ms)) st.overruns++;
       return out;

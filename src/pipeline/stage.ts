@@ -28,6 +28,12 @@ export interface Stage extends DisplayModeAware {
    * the geometry provide it (SR: its cheapest rung), so the stages after them never see a wrong-size frame.
    */
   passThrough?(frame: Frame): Promise<Frame> | Frame;
+  /**
+   * Set when another stage does this stage's pixel work in its own pass (thermal fused into
+   * calibration: 'calibration'); this stage's time then covers only its own bookkeeping. Reported
+   * as `stages.<name>.fusedInto` in the stats.
+   */
+  readonly fusedInto?: string | null;
   /** Frees native resources; called once when the pipeline ends. */
   close?(): Promise<void> | void;
 }

@@ -3,6 +3,7 @@ import type { PixelFormat } from '../pipeline/frame.js';
 import type { Logger } from '../pipeline/logger.js';
 import type { FrameGeometry, Stage } from '../pipeline/stage.js';
 import { calibrationStageFactory } from './calibration-stage.js';
+import { fuseStages } from './fusion.js';
 import { srStageFactory } from './sr-stage.js';
 import { thermalStageFactory } from './thermal-stage.js';
 
@@ -71,8 +72,9 @@ export function defaultStageNames(values: StageFlagValues): string[] {
 
 /**
  * Creates the stages in order, each for the frames it will receive: a stage that changes the geometry
- * (SR x2) declares `output`, and the stages after it are built for that size. If one fails, the ones
- * already created are closed before the error propagates.
+ * (SR x2) declares `output`, and the stages after it are built for that size; a calibration stage
+ * directly followed by a thermal stage is linked to run both in one pass (src/stages/fusion.ts). If one
+ * fails, the ones already created are closed before the error propagates.
  */
 export async function createStages(factories: readonly StageFactory[], ctx: StageContext, values: StageFlagValues): Promise<Stage[]> {
   const stages: Stage[] = [];
@@ -87,6 +89,7 @@ export async function createStages(factories: readonly StageFactory[], ctx: Stag
     for (const s of stages) await s.close?.();
     throw err;
   }
+  fuseStages(stages, ctx.log);
   return stages;
 }
 

@@ -66,6 +66,14 @@ export interface ThermalStatus {
   /** Peak brightness given up to keep the white point (0..1). */
   readonly headroomUsed: number;
   readonly kernel: 'native' | 'js';
+  /**
+   * 'calibration' while the thermal correction runs inside the calibration kernel's pass (the
+   * stage then only advances the gains and does its bookkeeping; its own time is ~0); null when it
+   * runs its own kernel.
+   */
+  readonly fusedInto: 'calibration' | null;
+  /** Frames whose correction ran fused into the calibration pass (of `frames`). */
+  readonly fusedFrames: number;
   readonly frames: number;
   readonly malformed: number;
   readonly accepted: number;
@@ -96,6 +104,12 @@ export class ThermalStage implements Stage {
   private headroomUsed = 0;
   private reportedHeadroom = 0;
   private frames = 0;
+  private fusion = false;
+  private fusedFrames = 0;
+  private lastFusedState: boolean | null = null;
+  /** Frames whose gains a fused calibration pass took (and applied); process() skips the kernel for them. */
+  private readonly fusedSeqs = new Set<number>();
+  private readonly unappliedSeqs = new Set<number>();
 
   private readonly canvas: ThermalCanvasWindow | undefined;
 
@@ -132,10 +146,67 @@ export class ThermalStage implements Stage {
     this.sampleIndex = Int32Array.from(idx);
   }
 
-  async process(frame: Frame): Promise<Frame> {
-    const now = this.clock();
-    this.updateTargets(now);
+  /** 'calibration' while the last frame's correction ran in the calibration pass (Stage.fusedInto). */
+  get fusedInto(): 'calibration' | null {
+    return this.fusion && this.lastFusedState === true ? 'calibration' : null;
+  }
+
+  /** The transfer and dither the stage applies (the fusion check compares them with the calibration's). */
+  get transfer(): SignalTransfer {
+    return this.o.transfer;
+  }
+
+  get dither(): ThermalDither {
+    return this.o.dither ?? 'ordered';
+  }
+
+  get format(): PixelFormat {
+    return this.o.format;
+  }
+
+  /**
+   * Called once by fuseStages (src/stages/fusion.ts) when a calibration stage directly before this
+   * one will apply the correction in its own pass. Frames the calibration did not fuse (bypassed, a
+   * plan with a 3D LUT after a reload, ...) still get this stage's own kernel.
+   */
+  enableFusion(): void {
+    this.fusion = true;
+  }
+
+  /**
+   * For the fused calibration pass of `frame`: advances the targets and the slew exactly as
+   * process() would, and returns the gains to apply. process() then skips the kernel for this frame.
+   */
+  takeFusedGains(frame: Frame): { zones: Float32Array; cols: number; rows: number } | null {
+    if (!this.fusion || frame.format !== this.o.format || frame.width !== this.o.width || frame.height !== this.o.height) return null;
+    this.advance();
+    this.fusedSeqs.add(frame.seq);
+    return { zones: this.slew.current, cols: this.o.grid.cols, rows: this.o.grid.rows };
+  }
+
+  /** The fused pass took this frame's gains but failed: process() applies them with its own kernel (no second slew step). */
+  fusedGainsNotApplied(frame: Frame): void {
+    if (this.fusedSeqs.delete(frame.seq)) this.unappliedSeqs.add(frame.seq);
+  }
+
+  /** Temperatures → targets → one slew step (once per frame, fused or not). */
+  private advance(): void {
+    this.updateTargets(this.clock());
     this.lastStep = this.slew.step(this.target, this.maxStep);
+  }
+
+  async process(frame: Frame): Promise<Frame> {
+    const fused = this.fusedSeqs.delete(frame.seq);
+    if (this.fusion && fused !== this.lastFusedState) {
+      this.lastFusedState = fused;
+      this.o.log.info(fused ? 'thermal: fused into calibration (one pass: decode → calibration → thermal gains → encode); this stage now only advances the gains' : `thermal: frame ${frame.seq} was not fused into calibration; running the thermal kernel`);
+    }
+    if (fused) {
+      this.fusedFrames++;
+      this.afterFrame(frame);
+      return frame;
+    }
+    if (!this.unappliedSeqs.delete(frame.seq)) this.advance();
     const zones = this.slew.current;
     const { grid } = this.o;
     if (this.kernel === 'native') {
@@ -143,13 +214,18 @@ export class ThermalStage implements Stage {
     } else {
       thermalReference({ data: sampleView(frame.data, frame.format), width: frame.width, height: frame.height, format: frame.format, zones, grid, transfer: this.o.transfer, decodeTable: this.tables.decode, dither: this.tables.dither, ...(this.canvas ? { canvas: this.canvas } : {}) });
     }
+    this.afterFrame(frame);
+    return frame;
+  }
+
+  /** Bookkeeping after a frame's correction: count, and the simulated source's view of the displayed frame. */
+  private afterFrame(frame: Frame): void {
     this.frames++;
     if (this.o.source.observeDisplayed) {
       const seconds = Number.isFinite(this.lastPts) && frame.ptsMs > this.lastPts ? (frame.ptsMs - this.lastPts) / 1000 : 1 / this.o.fps;
       this.o.source.observeDisplayed(this.meanDrive(frame), seconds, this.clock());
     }
     this.lastPts = frame.ptsMs;
-    return frame;
   }
 
   /** Temperatures → per-zone target gains, with silence handling and headroom. */
@@ -218,6 +294,8 @@ export class ThermalStage implements Stage {
       peakDrive: this.peakDrive,
       headroomUsed: this.headroomUsed,
       kernel: this.kernel,
+      fusedInto: this.fusedInto,
+      fusedFrames: this.fusedFrames,
       frames: this.frames,
       malformed: b.malformed,
       accepted: b.accepted,

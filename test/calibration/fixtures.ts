@@ -85,3 +85,28 @@ export function randomFrame(width: number, height: number, format: 'rgb24' | 'rg
   if (format === 'rgb24') for (let i = 0; i < buf.length; i += 7) buf[i] = buf[i]! >> 3;
   return buf;
 }
+
+/**
+ * Each path's output against scalar's (outs[i] from isas[i], scalar first). Where the plan has the
+ * fused fast path (`fast`: nativeCalibrationPlanInfo(plan).fastPath), the AVX2 and AVX-512 paths
+ * compute the same definition with fused multiply-adds and a fitted encode, so they may differ by
+ * 1 LSB on a small share of samples; otherwise every path is bit-equal. `lsb`: 16-bit frame units
+ * per output LSB (1 for 8-bit samples).
+ */
+export function expectPathsAgree(outs: Buffer[], isas: readonly string[], format: 'rgb24' | 'rgb48le', expectFn: (v: unknown, msg?: string) => { toBe(x: unknown): void; toBeLessThanOrEqual(x: number): void; toBeLessThan(x: number): void }, fast: boolean, lsb = 1): void {
+  for (let i = 1; i < outs.length; i++) {
+    if (!fast) {
+      expectFn(outs[i]!.equals(outs[0]!), `${isas[i]} bit-equal to scalar`).toBe(true);
+      continue;
+    }
+    let max = 0, diff = 0;
+    const n = format === 'rgb24' ? outs[0]!.length : outs[0]!.length / 2;
+    for (let j = 0; j < n; j++) {
+      const d = format === 'rgb24' ? Math.abs(outs[i]![j]! - outs[0]![j]!) : Math.round(Math.abs(outs[i]!.readUInt16LE(2 * j) - outs[0]!.readUInt16LE(2 * j)) / lsb);
+      if (d > 0) diff++;
+      if (d > max) max = d;
+    }
+    expectFn(max, `${isas[i]}: max |path - scalar| in LSBs`).toBeLessThanOrEqual(1);
+    expectFn(diff / n, `${isas[i]}: share of samples differing from scalar (${diff} of ${n})`).toBeLessThan(0.02);
+  }
+}

@@ -8,7 +8,15 @@
  * Each probe is an 8x8-pixel spot averaged in XYZ, as a colorimeter sees the wall (the stage's
  * 4x4 ordered dither keeps the spot's mean exact where 8-bit rounding alone would not).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createFullGrayStage } from '../../src/calibration/fullgray-stage.js';
+import { writeLedcal } from '../../src/calibration/ledcal-format.js';
+import type { Stage } from '../../src/pipeline/stage.js';
+import { fuseStages } from '../../src/stages/fusion.js';
+import { makeCalibration, nativeCalAvailable } from '../calibration/fixtures.js';
 import { deltaE2000 } from '../../src/calibration/ciede2000.js';
 import { xyzToLab } from '../../src/calibration/cielab.js';
 import { mulMatVec, type Vec3 } from '../../src/calibration/matrix3.js';
@@ -39,7 +47,7 @@ interface WarmupResult {
  * Runs `seconds` of video at `fps` through the stage with a simulated wall; `content(x, y)` is the
  * input code triple. Measures drift at the probe pixels every `every` frames.
  */
-async function warmup(model: LedTypeModel, format: PixelFormat, grid: ZoneGrid, content: (x: number, y: number) => [number, number, number], probes: [number, number][], seconds: number, fps: number, kernel: 'native' | 'js' = 'native'): Promise<WarmupResult> {
+async function warmup(model: LedTypeModel, format: PixelFormat, grid: ZoneGrid, content: (x: number, y: number) => [number, number, number], probes: [number, number][], seconds: number, fps: number, kernel: 'native' | 'js' | 'fused' = 'native'): Promise<WarmupResult> {
   const W = 64, H = 36;
   const transfer = parseSignalTransfer('gamma:2.4');
   const maxv = maxCode(format);
@@ -47,6 +55,18 @@ async function warmup(model: LedTypeModel, format: PixelFormat, grid: ZoneGrid, 
   const source = new SimulatedTemperatureSource({ ambient: 25, peak: 70, tau: 120, start: 25 }, grid.cols * grid.rows, clock.now);
   await source.start();
   const stage = createThermalStage({ width: W, height: H, format, fps, grid, model, transfer, source, log: captureLog(), clock: clock.now, forceJsKernel: kernel === 'js' });
+  // 'fused': thermal inside the pass of an identity calibration (gamma 2.4 in and out, 8-bit ordered
+  // dither), wired as the pipeline does: the calibration's encode and rounding replace thermal's.
+  const stages: Stage[] = [stage];
+  if (kernel === 'fused') {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ledpipe-warmup-')), 'identity.ledcal');
+    const c = makeCalibration({ width: W, height: H, moduleWidth: 16, moduleHeight: 12, anchors: [1], gain: null, seams: false, output: { curve: 'gamma', gamma: 2.4 }, seed: 1 });
+    c.matrices.set(Array.from({ length: c.matrices.length }, (_, i) => (i % 9 === 0 || i % 9 === 4 || i % 9 === 8 ? 1 : 0)));
+    await writeLedcal(file, { ...c, output: { ...c.output, dither: 'ordered' } });
+    const cal = await createFullGrayStage({ width: W, height: H, format, calibrationFile: file, lut: null, log: captureLog(), watch: false });
+    stages.unshift(cal);
+    expect(fuseStages(stages, captureLog(), {})).toBe(1);
+  }
   const input = Buffer.alloc(W * H * 3 * (format === 'rgb24' ? 1 : 2));
   const inView = sampleView(input, format);
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) inView.set(content(x, y), (y * W + x) * 3);
@@ -59,7 +79,8 @@ async function warmup(model: LedTypeModel, format: PixelFormat, grid: ZoneGrid, 
   const frames = Math.round(seconds * fps);
   for (let n = 0; n < frames; n++) {
     input.copy(frame);
-    await stage.process(makeFrame(frame, W, H, format, n, (n * 1000) / fps));
+    let f = makeFrame(frame, W, H, format, n, (n * 1000) / fps);
+    for (const st of stages) f = await st.process(f);
     clock.advance(1000 / fps);
     if (n % 10 !== 0 && n !== frames - 1) continue;
     for (const [px, py] of probes) {
@@ -83,7 +104,8 @@ async function warmup(model: LedTypeModel, format: PixelFormat, grid: ZoneGrid, 
       brightnessKept = Math.min(brightnessKept, shown[1]! / want[1]!);
     }
   }
-  await stage.close();
+  if (kernel === 'fused') expect(stage.status().fusedFrames).toBe(frames);
+  for (const st of stages) await st.close?.();
   return { maxCompensated, maxUncompensated, finalCelsius: [...source.celsius], brightnessKept, frames };
 }
 
@@ -122,6 +144,19 @@ describe('thermal warm-up 25 → 60 °C: displayed colour drift (ΔE2000 at equa
     console.log(`[thermal] smd-rgb-2121 rgb24 non-uniform: zones ${r.finalCelsius.map((t) => t.toFixed(1)).join(' ')} °C; drift ΔE2000 ${r.maxUncompensated.toFixed(2)} without, ${r.maxCompensated.toFixed(3)} with compensation; brightness kept ${(r.brightnessKept * 100).toFixed(1)} %`);
     expect(spread).toBeGreaterThan(15);
     expect(r.maxCompensated).toBeLessThan(1.0);
+  });
+
+  it.skipIf(!nativeCalAvailable)('fused into a calibration pass (identity calibration, its 8x8 ordered dither), smd-rgb-2121 rgb24, uniform white and non-uniform content: < 1.0', async () => {
+    const model = resolveLedType('smd-rgb-2121').model;
+    const r = await warmup(model, 'rgb24', GRID, white(255), PROBES, 1200, 5, 'fused');
+    console.log(`[thermal] fused smd-rgb-2121 rgb24 uniform white: drift ΔE2000 ${r.maxUncompensated.toFixed(2)} without, ${r.maxCompensated.toFixed(3)} with compensation; brightness kept ${(r.brightnessKept * 100).toFixed(1)} %`);
+    expect(Math.min(...r.finalCelsius)).toBeGreaterThan(60);
+    expect(r.maxCompensated).toBeLessThan(1.0);
+    const ramp = (x: number, y: number): [number, number, number] => (y >= 28 ? [Math.round(40 + (215 * x) / 63), Math.round(40 + (215 * x) / 63), Math.round(40 + (215 * x) / 63)] : x < 32 ? [255, 255, 255] : [60, 60, 60]);
+    const probes: [number, number][] = [...PROBES.filter(([x, y]) => y < 22 && Math.abs(x - 32) >= 5), [4, 32], [20, 32], [44, 32], [60, 32], [40, 8], [24, 8]];
+    const n = await warmup(model, 'rgb24', GRID, ramp, probes, 900, 5, 'fused');
+    console.log(`[thermal] fused smd-rgb-2121 rgb24 non-uniform: drift ΔE2000 ${n.maxUncompensated.toFixed(2)} without, ${n.maxCompensated.toFixed(3)} with compensation`);
+    expect(n.maxCompensated).toBeLessThan(1.0);
   });
 
   it('the JavaScript fallback kernel meets the same bound', async () => {

@@ -111,7 +111,7 @@ export interface NativeBinding {
   // Inference backends (absent from addons built before they were added).
   openvinoLoad?(libPath: string): OpenVinoLibraryInfo;
   openvinoOpen?(modelPath: string, device: string, threads: number): Promise<OpenVinoOpened>;
-  openvinoRun?(handle: OpenVinoSessionHandle, data: Float32Array | Uint16Array, shape: readonly number[]): Promise<OpenVinoRunResult>;
+  openvinoRun?(handle: OpenVinoSessionHandle, data: Float32Array | Uint16Array, shape: readonly number[], output?: Float32Array | Uint16Array): Promise<OpenVinoRunResult>;
   openvinoClose?(handle: OpenVinoSessionHandle): void;
   tensorrtInfo?(): TensorRtNativeInfo;
 }

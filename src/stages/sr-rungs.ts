@@ -148,6 +148,8 @@ export class ModelRung implements SrRung {
   private readonly chroma: Float32Array | null;
   private readonly tileIn: PlanarArray | null;
   private readonly modelIn: TensorData | null;
+  /** The model's output at the run size, handed to the backend to write into (OpenVINO does). */
+  private readonly modelOut: TensorData;
   private readonly decoded: Float32Array | null;
   private readonly acc: Float32Array | null;
   private readonly weight: Float32Array | null;
@@ -189,6 +191,7 @@ export class ModelRung implements SrRung {
     this.chroma = luma ? new Float32Array(2 * W * H) : null;
     this.tileIn = this.tiled ? (this.staging === 'f16' ? new Uint16Array(runIn) : new Float32Array(runIn)) : null;
     this.modelIn = this.needsEncode ? zeroTensor(card.input.dtype, runIn) : null;
+    this.modelOut = zeroTensor(card.output.dtype, runOut);
     this.decoded = this.directOutput ? null : new Float32Array(runOut);
     this.acc = this.tiled ? new Float32Array(C * this.outWidth * this.outHeight) : null;
     this.weight = this.tiled ? new Float32Array(this.outWidth * this.outHeight) : null;
@@ -261,7 +264,7 @@ export class ModelRung implements SrRung {
       encodeSamples(data as Float32Array, this.modelIn, card.input.dtype, card.input.range, n);
       feed = this.modelIn;
     }
-    const out = await this.session.run({ data: feed, dtype: card.input.dtype, shape: [1, this.channels, this.runHeight, this.runWidth] });
+    const out = await this.session.run({ data: feed, dtype: card.input.dtype, shape: [1, this.channels, this.runHeight, this.runWidth] }, this.modelOut);
     const problem = this.shapeProblem(out.shape);
     if (problem) throw new Error(`${displayPath(this.modelPath)}: ${problem}`);
     if (this.directOutput) return out.data as PlanarArray;

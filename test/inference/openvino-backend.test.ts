@@ -72,6 +72,22 @@ describe.skipIf(!ov.available)(`OpenVINO backend${skipNote}`, () => {
         expect(maxAbsDiff(together[i]!.data, alone.data)).toBe(0);
       }
     });
+
+    it('writes into a caller-owned output of the exact size and dtype; anything else gets a new array', async () => {
+      const s = await sessionP;
+      const input = randomImage('float32', 9, 7, 6);
+      const alone = await s.run(input);
+      const out = new Float32Array(3 * 18 * 14).fill(NaN);
+      const into = await s.run(input, out);
+      expect(into.data).toBe(out);
+      expect(into.shape).toEqual([1, 3, 14, 18]);
+      expect(maxAbsDiff(out, alone.data)).toBe(0);
+      for (const other of [new Float32Array(out.length + 1), new Uint16Array(out.length), input.data]) {
+        const r = await s.run(input, other);
+        expect(r.data).not.toBe(other);
+        expect(maxAbsDiff(r.data, alone.data)).toBe(0);
+      }
+    });
   });
 
   it('rejects runs after close', async () => {

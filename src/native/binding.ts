@@ -98,13 +98,14 @@ export interface NativeBinding {
     tile: PlanarArray, tileWidth: number, tileHeight: number, x: number, y: number,
     featherLeft: number, featherRight: number, featherTop: number, featherBottom: number,
   ): void;
-  lumaSplit<T extends PlanarArray>(src: ArrayBufferView, width: number, height: number, format: PixelFormat, y: T, chroma: Float32Array): T;
-  lumaSplitAsync<T extends PlanarArray>(src: ArrayBufferView, width: number, height: number, format: PixelFormat, y: T, chroma: Float32Array): Promise<T>;
-  lumaMerge<T extends ArrayBufferView>(
+  // Luma SR passes (absent from addons built before they were added).
+  lumaSplit?<T extends PlanarArray>(src: ArrayBufferView, width: number, height: number, format: PixelFormat, y: T, chroma: Float32Array): T;
+  lumaSplitAsync?<T extends PlanarArray>(src: ArrayBufferView, width: number, height: number, format: PixelFormat, y: T, chroma: Float32Array): Promise<T>;
+  lumaMerge?<T extends ArrayBufferView>(
     y: PlanarArray, chroma: Float32Array, width: number, height: number, scale: number,
     dst: T, format: PixelFormat, row0: number, row1: number,
   ): T;
-  lumaMergeAsync<T extends ArrayBufferView>(
+  lumaMergeAsync?<T extends ArrayBufferView>(
     y: PlanarArray, chroma: Float32Array, width: number, height: number, scale: number,
     dst: T, format: PixelFormat, row0: number, row1: number,
   ): Promise<T>;

@@ -13,8 +13,8 @@
  * Float32 arithmetic in a fixed order, no FMA: bit-identical on every ISA path.
  */
 import { bytesPerPixel, type PixelFormat } from '../pipeline/frame.js';
-import type { PlanarArray } from './binding.js';
-import { nativeBinding } from './load.js';
+import type { NativeBinding, PlanarArray } from './binding.js';
+import { nativeBinding, NativeUnavailableError } from './load.js';
 import { checkBytes, checkDimension, checkDisjoint, checkFormat, checkPlanar, describeValue } from './validate.js';
 
 export interface LumaSplitOptions<T extends PlanarArray> {
@@ -48,6 +48,24 @@ export interface LumaMergeOptions<T extends ArrayBufferView> {
 }
 
 export const LUMA_MERGE_SCALES: readonly number[] = [1, 2, 4];
+
+type LumaBinding = Required<Pick<NativeBinding, 'lumaSplit' | 'lumaSplitAsync' | 'lumaMerge' | 'lumaMergeAsync'>>;
+
+function binding(): LumaBinding {
+  const b = nativeBinding();
+  if (!b.lumaSplit || !b.lumaSplitAsync || !b.lumaMerge || !b.lumaMergeAsync) throw new NativeUnavailableError('the loaded addon predates the luma SR kernels (rebuild it)');
+  return b as LumaBinding;
+}
+
+/** Whether the loaded addon has lumaSplit / lumaMerge (false, never throws, without the addon). */
+export function lumaKernelsAvailable(): boolean {
+  try {
+    binding();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function checkChroma(value: unknown, pixels: number): Float32Array {
   if (!(value instanceof Float32Array)) throw new TypeError(`Expected Float32Array for chroma but received ${describeValue(value)}`);
@@ -88,26 +106,26 @@ function checkMerge<T extends ArrayBufferView>(o: LumaMergeOptions<T>): [number,
 export function lumaSplit<T extends PlanarArray>(options: LumaSplitOptions<T>): T {
   checkSplit(options);
   const o = options;
-  return nativeBinding().lumaSplit(o.src, o.width, o.height, o.format, o.y, o.chroma);
+  return binding().lumaSplit(o.src, o.width, o.height, o.format, o.y, o.chroma);
 }
 
 /** As lumaSplit, on the libuv thread pool; leave the arrays alone until it settles. */
 export function lumaSplitAsync<T extends PlanarArray>(options: LumaSplitOptions<T>): Promise<T> {
   checkSplit(options);
   const o = options;
-  return nativeBinding().lumaSplitAsync(o.src, o.width, o.height, o.format, o.y, o.chroma);
+  return binding().lumaSplitAsync(o.src, o.width, o.height, o.format, o.y, o.chroma);
 }
 
 /** Y + upsampled chroma -> interleaved frame rows, on the calling thread. Returns `dst`. */
 export function lumaMerge<T extends ArrayBufferView>(options: LumaMergeOptions<T>): T {
   const [row0, row1] = checkMerge(options);
   const o = options;
-  return nativeBinding().lumaMerge(o.y, o.chroma, o.width, o.height, o.scale, o.dst, o.format, row0, row1);
+  return binding().lumaMerge(o.y, o.chroma, o.width, o.height, o.scale, o.dst, o.format, row0, row1);
 }
 
 /** As lumaMerge, on the libuv thread pool; leave the arrays alone until it settles. */
 export function lumaMergeAsync<T extends ArrayBufferView>(options: LumaMergeOptions<T>): Promise<T> {
   const [row0, row1] = checkMerge(options);
   const o = options;
-  return nativeBinding().lumaMergeAsync(o.y, o.chroma, o.width, o.height, o.scale, o.dst, o.format, row0, row1);
+  return binding().lumaMergeAsync(o.y, o.chroma, o.width, o.height, o.scale, o.dst, o.format, row0, row1);
 }

@@ -9,7 +9,7 @@ import { ModelLoadError, type Backend, type BackendName, type InferenceSession, 
 import { imageInputGeometry, zeroTensor } from '../models/infer-card.js';
 import type { ModelCard } from '../models/model-card.js';
 import { displayPath, type RegisteredModel } from '../models/registry.js';
-import { blendTile, extractTile, lumaMergeAsync, lumaSplitAsync, planTiles, resizeAsync, toInterleavedAsync, toPlanarAsync, type PlanarArray, type ResizeFilter, type TileFeather } from '../native/index.js';
+import { blendTile, extractTile, lumaKernelsAvailable, lumaMergeAsync, lumaSplitAsync, planTiles, resizeAsync, toInterleavedAsync, toPlanarAsync, type PlanarArray, type ResizeFilter, type TileFeather } from '../native/index.js';
 import { decodeSamples, encodeSamples } from './sr-tensor.js';
 
 export interface StreamGeometry {
@@ -112,6 +112,7 @@ function checkContract(model: RegisteredModel, session: InferenceSession): { cha
     if (spec.shape.length !== 4) throw fail(model, session, `${role} '${spec.name}' has rank ${spec.shape.length}; expected 4 (N, C, H, W)`);
   }
   const g = imageInputGeometry(session);
+  if (card.input.colour === 'luma' && !lumaKernelsAvailable()) throw fail(model, session, 'luma models need the native luma kernels, which the loaded addon predates; rebuild it with `node scripts/build-native.mjs`');
   const want = card.input.colour === 'rgb' ? 3 : 1;
   if (g.channels !== want) throw fail(model, session, `input '${session.input.name}' has ${g.channels} channel(s); expected ${want} for colour '${card.input.colour}'${cardNote}`);
   const outC = session.output.shape[1];

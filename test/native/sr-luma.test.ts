@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  lumaMerge, lumaMergeAsync, lumaSplit, lumaSplitAsync, nativeInfo, setNativeIsa, type NativeIsa, type PlanarArray,
+  lumaKernelsAvailable, lumaMerge, lumaMergeAsync, lumaSplit, lumaSplitAsync, nativeInfo, setNativeIsa, type NativeIsa, type PlanarArray,
 } from '../../src/native/index.js';
 import { floatToHalf, halfToFloat } from '../../src/util/half-float.js';
 import { maxAbsDiff, nativeAvailable, randomRgb24, randomRgb48, rng, skipNote, smoothRgb24 } from './fixtures.js';
@@ -137,6 +137,10 @@ describe.skipIf(!nativeAvailable)(`luma split / merge vs double-precision refere
       const back = lumaMerge({ y, chroma, width: W, height: H, scale: 1, dst: new Uint8Array(3 * W * H), format: 'rgb24' });
       expect(bytes(back).equals(bytes(src)), isa).toBe(true);
     }
+  });
+
+  it('the addon has the kernels', () => {
+    expect(lumaKernelsAvailable()).toBe(true);
   });
 
   it('rejects bad arguments with messages naming them', () => {

@@ -20,6 +20,8 @@ describe.skipIf(!nativeAvailable)(`SR stage on built models${skipNote}`, () => {
     writeModel(dir, 'nn-x4', nearestModel({ scale: 4 }), card('nn-x4', { family: 'nn4', scale: 4 }));
     writeModel(dir, 'sharpen', sharpenModel(), card('sharpen', { task: 'restore', scale: 1, family: 'sharp', receptiveField: 3 }));
     writeModel(dir, 'luma-x2', nearestModel({ channels: 1 }), card('luma-x2', { family: 'luma', input: { colour: 'luma' }, output: { colour: 'luma' } }));
+    writeModel(dir, 'luma-x2-f16', nearestModel({ channels: 1, dtype: 'float16' }), card('luma-x2-f16', { family: 'luma16', precision: 'fp16', input: { colour: 'luma', dtype: 'float16' }, output: { colour: 'luma', dtype: 'float16' } }));
+    writeModel(dir, 'luma-x2-f255', nearestModel({ channels: 1 }), card('luma-x2-f255', { family: 'luma255', input: { colour: 'luma', range: [0, 255] }, output: { colour: 'luma', range: [0, 255] } }));
     writeModel(dir, 'luma-x1', identityModel(1), card('luma-x1', { task: 'denoise', scale: 1, family: 'luma1', input: { colour: 'luma' }, output: { colour: 'luma' } }));
     writeModel(dir, 'u8-x1', identityModel(3, 'uint8'), card('u8-x1', { task: 'restore', scale: 1, family: 'u8', input: { dtype: 'uint8', range: [0, 255] }, output: { dtype: 'uint8', range: [0, 255] } }));
     writeModel(dir, 'f255-x1', identityModel(3), card('f255-x1', { task: 'restore', scale: 1, family: 'f255', input: { range: [0, 255] }, output: { range: [0, 255] } }));
@@ -119,6 +121,21 @@ describe.skipIf(!nativeAvailable)(`SR stage on built models${skipNote}`, () => {
       const data = randomFrameData(33, 21, 'rgb24', 5);
       expect((await stage.process(testFrame(Buffer.from(data), 33, 21, 'rgb24'))).data.equals(data)).toBe(true);
       await stage.close();
+    });
+
+    it('x2 half-float model (Y written as halves) and [0, 255] model (encoded): within 1 code of the float32 model', async () => {
+      const W = 29;
+      const H = 17;
+      const data = patternFrameData(W, H, 'rgb24');
+      const run = async (model: string) => {
+        const stage = await make(W, H, 'rgb24', { model });
+        const out = Buffer.from((await stage.process(testFrame(Buffer.from(data), W, H, 'rgb24'))).data);
+        await stage.close();
+        return out;
+      };
+      const want = await run('luma-x2');
+      expect(maxAbsDiff(await run('luma-x2-f16'), want)).toBeLessThanOrEqual(1);
+      expect(maxAbsDiff(await run('luma-x2-f255'), want)).toBeLessThanOrEqual(1);
     });
 
     for (const format of ['rgb24', 'rgb48le'] as const) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <stdexcept>
 #include <vector>
 
@@ -36,7 +35,6 @@ constexpr int kRing = 8;
 struct MergeScratch {
   int width = -1;
   int scale = 0;
-  std::vector<float> padded;  // one source row with 3 replicated samples each side
   std::vector<float> rows;    // kRing slots x 2 planes x (s width + 16)
   int slot_row[kRing];
   const float* chroma = nullptr;
@@ -73,7 +71,6 @@ void LumaMergeJob::Run() const {
   if (s.width != width || s.scale != scale) {
     s.width = width;
     s.scale = scale;
-    s.padded.assign(static_cast<size_t>(width) + 6, 0.0f);
     s.rows.assign(static_cast<size_t>(kRing) * 2 * row_floats, 0.0f);
   }
   // Rows cached for another frame (or another band's planes) are stale.
@@ -89,14 +86,7 @@ void LumaMergeJob::Run() const {
     float* base = s.rows.data() + static_cast<size_t>(slot) * 2 * row_floats;
     if (s.slot_row[slot] != j) {
       for (int c = 0; c < 2; ++c) {
-        const float* src = chroma + c * plane + static_cast<size_t>(j) * width;
-        float* pad = s.padded.data();
-        for (int i = 0; i < 3; ++i) {
-          pad[i] = src[0];
-          pad[width + 3 + i] = src[width - 1];
-        }
-        std::memcpy(pad + 3, src, static_cast<size_t>(width) * sizeof(float));
-        k.horizontal(pad + 3, width, taps, base + c * row_floats);
+        k.horizontal(chroma + c * plane + static_cast<size_t>(j) * width, width, taps, base + c * row_floats);
       }
       s.slot_row[slot] = j;
     }

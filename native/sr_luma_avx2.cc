@@ -1,4 +1,6 @@
 // AVX2 + F16C luma split/merge: 8 pixels per step, tails on the scalar path.
+#include <algorithm>
+
 #include "convert_avx2_inl.h"
 #include "sr_luma_kernels.h"
 
@@ -72,8 +74,9 @@ LEDPIPE_TARGET_AVX2 void LumaHorizontalAvx2(const float* in, int w, const LumaTa
     ce[k] = _mm256_set1_ps(taps.c[0][k]);
     co[k] = _mm256_set1_ps(taps.c[1][k]);
   }
-  const int blocks = w / 8 * 8;
-  for (int m = 0; m < blocks; m += 8) {
+  // Vectors where every tap is inside the row; the edges (and short rows) on the scalar path.
+  int m = kLumaEdge;
+  for (; m + 8 + kLumaEdge <= w; m += 8) {
     const __m256 e = Taps6(in + m + taps.base[0], ce);  // outputs 2m, 2m + 2, ...
     const __m256 o = Taps6(in + m + taps.base[1], co);  // outputs 2m + 1, ...
     const __m256 lo = _mm256_unpacklo_ps(e, o);         // e0 o0 e1 o1 | e4 o4 e5 o5
@@ -81,7 +84,8 @@ LEDPIPE_TARGET_AVX2 void LumaHorizontalAvx2(const float* in, int w, const LumaTa
     _mm256_storeu_ps(out + 2 * static_cast<size_t>(m), _mm256_permute2f128_ps(lo, hi, 0x20));
     _mm256_storeu_ps(out + 2 * static_cast<size_t>(m) + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
   }
-  LumaHorizontalScalarRange(in, blocks, w, taps, out);
+  LumaHorizontalScalarRange(in, w, 0, std::min(kLumaEdge, w), taps, out);
+  LumaHorizontalScalarRange(in, w, std::max(m, std::min(kLumaEdge, w)), w, taps, out);
 }
 
 LEDPIPE_TARGET_AVX2 void LumaMergeAvx2(const float* const* hr, const float* const* hb, const float* cv, const void* y,

@@ -1,5 +1,7 @@
 // AVX-512 luma split/merge: 16 pixels per step (byte shuffles reuse the AVX2 blocks), tails
 // on the scalar path.
+#include <algorithm>
+
 #include "convert_avx2_inl.h"
 #include "sr_luma_kernels.h"
 
@@ -79,14 +81,16 @@ LEDPIPE_TARGET_AVX512 void LumaHorizontalAvx512(const float* in, int w, const Lu
   }
   const __m512i lo_idx = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
   const __m512i hi_idx = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  const int blocks = w / 16 * 16;
-  for (int m = 0; m < blocks; m += 16) {
+  // Vectors where every tap is inside the row; the edges (and short rows) on the scalar path.
+  int m = kLumaEdge;
+  for (; m + 16 + kLumaEdge <= w; m += 16) {
     const __m512 e = Taps6(in + m + taps.base[0], ce);
     const __m512 o = Taps6(in + m + taps.base[1], co);
     _mm512_storeu_ps(out + 2 * static_cast<size_t>(m), _mm512_permutex2var_ps(e, lo_idx, o));
     _mm512_storeu_ps(out + 2 * static_cast<size_t>(m) + 16, _mm512_permutex2var_ps(e, hi_idx, o));
   }
-  LumaHorizontalScalarRange(in, blocks, w, taps, out);
+  LumaHorizontalScalarRange(in, w, 0, std::min(kLumaEdge, w), taps, out);
+  LumaHorizontalScalarRange(in, w, std::max(m, std::min(kLumaEdge, w)), w, taps, out);
 }
 
 LEDPIPE_TARGET_AVX512 void LumaMergeAvx512(const float* const* hr, const float* const* hb, const float* cv,

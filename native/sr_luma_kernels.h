@@ -45,8 +45,8 @@ const LumaTaps& LumaTapsFor(int scale);
 // Interleaved u8/u16 -> Y plane (f32 or f16) and cr, cb planes (f32), `pixels` samples.
 using LumaSplitFn = void (*)(const uint8_t* src, size_t pixels, SampleType st, void* y, PlaneType yt, float* cr,
                              float* cb);
-// One chroma row: `in` has `w` samples with 3 replicated samples before and after
-// (in[-3] .. in[w + 2] readable); writes s * w samples to `out`.
+// One chroma row of `w` samples -> s * w samples in `out` (taps past either end read the
+// edge sample).
 using LumaHorizontalFn = void (*)(const float* in, int w, const LumaTaps& taps, float* out);
 // One output row of n pixels: 6 upsampled cr rows and 6 cb rows, vertical taps cv,
 // the model's Y row (f32 or f16) -> interleaved RGB u8/u16.
@@ -63,7 +63,9 @@ const LumaKernels& LumaKernelsFor(Isa isa);
 
 void LumaSplitScalar(const uint8_t* src, size_t pixels, SampleType st, void* y, PlaneType yt, float* cr, float* cb);
 void LumaHorizontalScalar(const float* in, int w, const LumaTaps& taps, float* out);
-void LumaHorizontalScalarRange(const float* in, int m0, int m1, const LumaTaps& taps, float* out);
+void LumaHorizontalScalarRange(const float* in, int w, int m0, int m1, const LumaTaps& taps, float* out);
+// Source samples [kLumaEdge, w - kLumaEdge) have every tap inside the row.
+constexpr int kLumaEdge = 3;
 void LumaMergeScalar(const float* const* hr, const float* const* hb, const float* cv, const void* y, PlaneType yt,
                      size_t n, uint8_t* dst, SampleType st);
 

@@ -1,4 +1,6 @@
 // Portable luma split/merge row kernels; the reference the SIMD paths match bit for bit.
+#include <algorithm>
+
 #include "half.h"
 #include "sr_luma_kernels.h"
 
@@ -44,21 +46,22 @@ void LumaSplitScalar(const uint8_t* src, size_t pixels, SampleType st, void* y, 
   }
 }
 
-void LumaHorizontalScalarRange(const float* in, int m0, int m1, const LumaTaps& taps, float* out) {
+void LumaHorizontalScalarRange(const float* in, int w, int m0, int m1, const LumaTaps& taps, float* out) {
   const int s = taps.scale;
   for (int m = m0; m < m1; ++m) {
     for (int p = 0; p < s; ++p) {
       const float* c = taps.c[p];
-      const float* x = in + m + taps.base[p];
-      float acc = c[0] * x[0];
-      for (int k = 1; k < kLumaTaps; ++k) acc = acc + c[k] * x[k];
+      const int j = m + taps.base[p];
+      const auto x = [&](int k) { return in[std::clamp(j + k, 0, w - 1)]; };
+      float acc = c[0] * x(0);
+      for (int k = 1; k < kLumaTaps; ++k) acc = acc + c[k] * x(k);
       out[static_cast<size_t>(m) * s + p] = acc;
     }
   }
 }
 
 void LumaHorizontalScalar(const float* in, int w, const LumaTaps& taps, float* out) {
-  LumaHorizontalScalarRange(in, 0, w, taps, out);
+  LumaHorizontalScalarRange(in, w, 0, w, taps, out);
 }
 
 void LumaMergeScalar(const float* const* hr, const float* const* hb, const float* cv, const void* y, PlaneType yt,

@@ -22,6 +22,13 @@ const rank3 = writeModel(tmp.dir, 'rank3.onnx', buildModel({
   nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
 }));
 
+/** Rank 4, same size in and out: [1, 3, H, W] → Relu. */
+const relu = writeModel(tmp.dir, 'relu.onnx', buildModel({
+  input: { name: 'x', dtype: 'float32', shape: [1, 3, 'h', 'w'] },
+  output: { name: 'y', dtype: 'float32', shape: [1, 3, 'h', 'w'] },
+  nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+}));
+
 describe.skipIf(!ov.available)(`OpenVINO backend${skipNote}`, () => {
   it('probes as available on CPU with the release version', () => {
     expect(ov).toMatchObject({ name: 'openvino', available: true, device: 'CPU' });
@@ -88,6 +95,18 @@ describe.skipIf(!ov.available)(`OpenVINO backend${skipNote}`, () => {
         expect(maxAbsDiff(r.data, alone.data)).toBe(0);
       }
     });
+  });
+
+  it('an output array that overlaps the input is not written (the result gets a new array)', async () => {
+    const s = await new OpenVinoBackend().load(relu, { threads: 1 });
+    const input = randomImage('float32', 8, 6, 4);
+    (input.data as Float32Array)[0] = -1;
+    const before = Float32Array.from(input.data as Float32Array);
+    const r = await s.run(input, input.data);
+    expect(r.data).not.toBe(input.data);
+    expect(maxAbsDiff(input.data, before)).toBe(0);
+    expect((r.data as Float32Array)[0]).toBe(0);
+    await s.close();
   });
 
   it('rejects runs after close', async () => {

@@ -7,6 +7,7 @@
 #include "convert.h"
 #include "isa.h"
 #include "js_args.h"
+#include "sr_luma.h"
 
 namespace ledpipe {
 
@@ -78,6 +79,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterTiles(env, exports);
   RegisterCalibration(env, exports);
   RegisterThermal(env, exports);
+  RegisterSrLuma(env, exports);
   RegisterOpenVino(env, exports);
   RegisterTensorRt(env, exports);
   return exports;

@@ -1,11 +1,12 @@
 // JS surface of the OpenVINO backend (src/native/openvino.ts wraps it):
 //   openvinoLoad(libPath) -> { version, description, path }        (sync; throws with dlopen's reason)
 //   openvinoOpen(modelPath, device, threads) -> Promise<{ handle, input, output }>
-//   openvinoRun(handle, data: Float32Array | Uint16Array, shape: number[]) -> Promise<{ data, shape, dtype }>
+//   openvinoRun(handle, data: Float32Array | Uint16Array, shape: number[], output?: Float32Array | Uint16Array)
+//     -> Promise<{ data, shape, dtype }>   (data is `output` when it has exactly the output's size and dtype)
 //   openvinoClose(handle)
 // Model reading, compiling and inference run on the libuv pool; the input
 // array is pinned until the run settles and the output is a new ArrayBuffer
-// over memory OpenVINO wrote (no copy).
+// over memory OpenVINO wrote (no copy), or the caller's output array, written in place.
 #include <napi.h>
 
 #include <memory>
@@ -105,38 +106,54 @@ SessionPtr HandleArg(const Napi::CallbackInfo& info, size_t i) {
 
 class RunWorker : public Napi::AsyncWorker {
  public:
-  RunWorker(Napi::Env env, SessionPtr session, Napi::TypedArray input, std::vector<int64_t> shape)
+  RunWorker(Napi::Env env, SessionPtr session, Napi::TypedArray input, std::vector<int64_t> shape, Napi::Value output)
       : Napi::AsyncWorker(env, "ledpipe:openvino-run"), session_(std::move(session)), shape_(std::move(shape)),
         deferred_(Napi::Promise::Deferred::New(env)) {
     pin_ = Napi::Persistent(static_cast<Napi::Object>(input));
     data_ = static_cast<uint8_t*>(input.ArrayBuffer().Data()) + input.ByteOffset();
     bytes_ = input.ByteLength();
     dtype_ = input.TypedArrayType() == napi_float32_array ? ov::DType::kF32 : ov::DType::kF16;
+    if (output.IsTypedArray()) {
+      const Napi::TypedArray o = output.As<Napi::TypedArray>();
+      // Only an array of the output's dtype is written; a mismatch falls back to a new block.
+      const napi_typedarray_type want = session_->output().dtype == ov::DType::kF32 ? napi_float32_array : napi_uint16_array;
+      auto* o_ptr = static_cast<uint8_t*>(o.ArrayBuffer().Data()) + o.ByteOffset();
+      const bool overlaps = o_ptr < static_cast<const uint8_t*>(data_) + bytes_ && data_ < o_ptr + o.ByteLength();
+      if (o.TypedArrayType() == want && !overlaps) {
+        out_pin_ = Napi::Persistent(static_cast<Napi::Object>(o));
+        out_ptr_ = o_ptr;
+        out_bytes_ = o.ByteLength();
+      }
+    }
   }
   ~RunWorker() override {
-    if (out_.data) ov::FreeOutput(out_.data);
+    if (out_.data && !out_.caller_owned) ov::FreeOutput(out_.data);
   }
   Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
   void Execute() override {
     try {
-      out_ = session_->Run(data_, bytes_, dtype_, shape_);
+      out_ = session_->Run(data_, bytes_, dtype_, shape_, out_ptr_, out_bytes_);
     } catch (const std::exception& e) {
       SetError(e.what());
     }
   }
   void OnOK() override {
     Napi::Env env = Env();
-    void* data = out_.data;
-    const size_t bytes = out_.bytes;
-    out_.data = nullptr;  // the ArrayBuffer owns it now
-    Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, data, bytes, [](Napi::Env, void* p) { ov::FreeOutput(p); });
     Napi::Object result = Napi::Object::New(env);
-    if (out_.dtype == ov::DType::kF32) {
-      result.Set("data", Napi::Float32Array::New(env, bytes / 4, ab, 0));
+    if (out_.caller_owned) {
+      result.Set("data", out_pin_.Value());
     } else {
-      result.Set("data", Napi::Uint16Array::New(env, bytes / 2, ab, 0));
+      void* data = out_.data;
+      const size_t bytes = out_.bytes;
+      out_.data = nullptr;  // the ArrayBuffer owns it now
+      Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, data, bytes, [](Napi::Env, void* p) { ov::FreeOutput(p); });
+      if (out_.dtype == ov::DType::kF32) {
+        result.Set("data", Napi::Float32Array::New(env, bytes / 4, ab, 0));
+      } else {
+        result.Set("data", Napi::Uint16Array::New(env, bytes / 2, ab, 0));
+      }
     }
     Napi::Array shape = Napi::Array::New(env, out_.shape.size());
     for (size_t i = 0; i < out_.shape.size(); i++) shape.Set(i, Napi::Number::New(env, static_cast<double>(out_.shape[i])));
@@ -151,6 +168,9 @@ class RunWorker : public Napi::AsyncWorker {
   std::vector<int64_t> shape_;
   Napi::Promise::Deferred deferred_;
   Napi::ObjectReference pin_;
+  Napi::ObjectReference out_pin_;
+  void* out_ptr_ = nullptr;
+  size_t out_bytes_ = 0;
   const void* data_ = nullptr;
   size_t bytes_ = 0;
   ov::DType dtype_ = ov::DType::kF32;
@@ -172,7 +192,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     if (!d.IsNumber()) throw Napi::TypeError::New(info.Env(), "Expected integer dimensions for shape");
     shape.push_back(d.As<Napi::Number>().Int64Value());
   }
-  auto* worker = new RunWorker(info.Env(), session, input, shape);
+  auto* worker = new RunWorker(info.Env(), session, input, shape, info[3]);
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;

@@ -199,7 +199,8 @@ Session::Compiled& Session::CompiledFor(const std::vector<int64_t>& shape) {
   return compiled_.back();
 }
 
-RunOutput Session::Run(const void* data, size_t bytes, DType dtype, const std::vector<int64_t>& shape) {
+RunOutput Session::Run(const void* data, size_t bytes, DType dtype, const std::vector<int64_t>& shape, void* out_data,
+                       size_t out_bytes) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed_) throw std::runtime_error("the session is closed");
   if (dtype != input_.dtype) {
@@ -228,8 +229,14 @@ RunOutput Session::Run(const void* data, size_t bytes, DType dtype, const std::v
   size_t out_count = 1;
   for (int64_t d : c.out_shape) out_count *= static_cast<size_t>(d);
   out.bytes = out_count * DTypeBytes(out.dtype);
-  out.data = std::aligned_alloc(64, (out.bytes + 63) / 64 * 64);
-  if (!out.data) throw std::runtime_error("out of memory for a " + std::to_string(out.bytes) + "-byte output");
+  if (out_data && out_bytes == out.bytes) {
+    // The caller's array (pinned by the binding): OpenVINO writes the result there, nothing to free.
+    out.data = out_data;
+    out.caller_owned = true;
+  } else {
+    out.data = std::aligned_alloc(64, (out.bytes + 63) / 64 * 64);
+    if (!out.data) throw std::runtime_error("out of memory for a " + std::to_string(out.bytes) + "-byte output");
+  }
 
   std::vector<int64_t> in_dims = shape;
   std::vector<int64_t> out_dims = c.out_shape;
@@ -251,7 +258,7 @@ RunOutput Session::Run(const void* data, size_t bytes, DType dtype, const std::v
   } catch (...) {
     if (in_t) api_->tensor_free(in_t);
     if (out_t) api_->tensor_free(out_t);
-    FreeOutput(out.data);
+    if (!out.caller_owned) FreeOutput(out.data);
     throw;
   }
   api_->tensor_free(in_t);

@@ -27,7 +27,8 @@ struct PortInfo {
 };
 
 struct RunOutput {
-  void* data = nullptr;  // aligned; ownership passes to the caller (FreeOutput)
+  void* data = nullptr;  // aligned; ownership passes to the caller (FreeOutput) unless caller_owned
+  bool caller_owned = false;
   size_t bytes = 0;
   std::vector<int64_t> shape;
   DType dtype = DType::kF32;
@@ -51,7 +52,10 @@ class Session {
   const PortInfo& output() const { return output_; }
 
   // Runs one tensor of `shape` (rank and dtype as the input port). Throws std::runtime_error.
-  RunOutput Run(const void* data, size_t bytes, DType dtype, const std::vector<int64_t>& shape);
+  // With `out`, the result is written there when `out_bytes` is exactly the output's size
+  // (no allocation; RunOutput::caller_owned), else into a new block.
+  RunOutput Run(const void* data, size_t bytes, DType dtype, const std::vector<int64_t>& shape, void* out = nullptr,
+                size_t out_bytes = 0);
   void Close();
   size_t compiled_shapes();
 

@@ -44,8 +44,14 @@ export interface InferenceSession {
   readonly modelPath: string;
   readonly input: TensorSpec;
   readonly output: TensorSpec;
-  /** Runs the model on one NCHW tensor, off the JavaScript thread. */
-  run(input: Tensor): Promise<Tensor>;
+  /**
+   * Runs the model on one NCHW tensor, off the JavaScript thread. `output` (optional) is an array of
+   * the output's dtype the backend writes the result into when its length matches exactly (OpenVINO
+   * does: no allocation per run; ONNX Runtime ignores it, its copy out was not slower); the returned
+   * tensor's data is then `output`, else a new array. Leave `input` and
+   * `output` alone until the promise settles.
+   */
+  run(input: Tensor, output?: TensorData): Promise<Tensor>;
   close(): Promise<void>;
 }
 

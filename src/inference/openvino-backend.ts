@@ -5,7 +5,7 @@
  * precision on CPU; runs happen on the libuv pool, one at a time per session.
  */
 import { existsSync } from 'node:fs';
-import { BackendUnavailableError, ModelLoadError, type Backend, type BackendInfo, type InferenceSession, type SessionOptions, type Tensor, type TensorSpec } from './backend.js';
+import { BackendUnavailableError, ModelLoadError, type Backend, type BackendInfo, type InferenceSession, type SessionOptions, type Tensor, type TensorData, type TensorSpec } from './backend.js';
 import { checkImageModel } from './contract.js';
 import { searchOpenVino } from './openvino-locate.js';
 import { closeOpenVino, openOpenVinoModel, openVinoExports, runOpenVino, type OpenVinoPort, type OpenVinoSessionHandle } from '../native/inference.js';
@@ -113,7 +113,7 @@ class OpenVinoSession implements InferenceSession {
     readonly output: TensorSpec,
   ) {}
 
-  run(t: Tensor): Promise<Tensor> {
+  run(t: Tensor, output?: TensorData): Promise<Tensor> {
     if (this.closed) return Promise.reject(new Error(`${this.modelPath}: the OpenVINO session is closed`));
     if (t.dtype !== this.input.dtype) {
       return Promise.reject(new TypeError(`${this.modelPath}: expected a ${this.input.dtype} input tensor but received ${t.dtype}`));
@@ -123,7 +123,8 @@ class OpenVinoSession implements InferenceSession {
       return Promise.reject(new TypeError(`${this.modelPath}: expected ${want.name} data for a ${t.dtype} tensor but received ${t.data.constructor.name}`));
     }
     const error = new Error(`${this.modelPath}: OpenVINO run failed`);
-    const result = runOpenVino(this.handle, t.data as Float32Array | Uint16Array, t.shape).then(
+    const out = output instanceof Float32Array || output instanceof Uint16Array ? output : undefined;
+    const result = runOpenVino(this.handle, t.data as Float32Array | Uint16Array, t.shape, out).then(
       (r): Tensor => ({ data: r.data, dtype: r.dtype, shape: r.shape }),
       (err: unknown) => {
         error.message = `${this.modelPath}: OpenVINO run failed: ${cleanOpenVinoMessage(err)}`;

@@ -5,7 +5,7 @@
  * the caller's to see (a fallback that retries every failure would hide them). A model that breaks
  * the image contract (ModelContractError) or a forced backend never falls back.
  */
-import { BACKEND_NAMES, BackendUnavailableError, ModelLoadError, type Backend, type BackendInfo, type BackendName, type InferenceSession, type SessionOptions, type Tensor, type TensorSpec } from './backend.js';
+import { BACKEND_NAMES, BackendUnavailableError, ModelLoadError, type Backend, type BackendInfo, type BackendName, type InferenceSession, type SessionOptions, type Tensor, type TensorData, type TensorSpec } from './backend.js';
 import { checkImageModel, ModelContractError } from './contract.js';
 import { OnnxRuntimeBackend } from './onnxruntime-backend.js';
 import { OpenVinoBackend } from './openvino-backend.js';
@@ -151,13 +151,13 @@ class FallbackSession implements InferenceSession {
     return this.current.output;
   }
 
-  async run(t: Tensor): Promise<Tensor> {
-    if (this.verified) return this.current.run(t);
+  async run(t: Tensor, output?: TensorData): Promise<Tensor> {
+    if (this.verified) return this.current.run(t, output);
     if (this.firstRun) {
       await this.firstRun.catch(() => undefined);
-      return this.run(t);
+      return this.run(t, output);
     }
-    const attempt = this.verify(t);
+    const attempt = this.verify(t, output);
     this.firstRun = attempt;
     try {
       return await attempt;
@@ -166,10 +166,10 @@ class FallbackSession implements InferenceSession {
     }
   }
 
-  private async verify(t: Tensor): Promise<Tensor> {
+  private async verify(t: Tensor, output?: TensorData): Promise<Tensor> {
     while (true) {
       try {
-        const out = await this.current.run(t);
+        const out = await this.current.run(t, output);
         this.verified = true;
         return out;
       } catch (err) {

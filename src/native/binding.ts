@@ -98,10 +98,21 @@ export interface NativeBinding {
     tile: PlanarArray, tileWidth: number, tileHeight: number, x: number, y: number,
     featherLeft: number, featherRight: number, featherTop: number, featherBottom: number,
   ): void;
+  // Luma SR passes (absent from addons built before they were added).
+  lumaSplit?<T extends PlanarArray>(src: ArrayBufferView, width: number, height: number, format: PixelFormat, y: T, chroma: Float32Array): T;
+  lumaSplitAsync?<T extends PlanarArray>(src: ArrayBufferView, width: number, height: number, format: PixelFormat, y: T, chroma: Float32Array): Promise<T>;
+  lumaMerge?<T extends ArrayBufferView>(
+    y: PlanarArray, chroma: Float32Array, width: number, height: number, scale: number,
+    dst: T, format: PixelFormat, row0: number, row1: number,
+  ): T;
+  lumaMergeAsync?<T extends ArrayBufferView>(
+    y: PlanarArray, chroma: Float32Array, width: number, height: number, scale: number,
+    dst: T, format: PixelFormat, row0: number, row1: number,
+  ): Promise<T>;
   // Inference backends (absent from addons built before they were added).
   openvinoLoad?(libPath: string): OpenVinoLibraryInfo;
   openvinoOpen?(modelPath: string, device: string, threads: number): Promise<OpenVinoOpened>;
-  openvinoRun?(handle: OpenVinoSessionHandle, data: Float32Array | Uint16Array, shape: readonly number[]): Promise<OpenVinoRunResult>;
+  openvinoRun?(handle: OpenVinoSessionHandle, data: Float32Array | Uint16Array, shape: readonly number[], output?: Float32Array | Uint16Array): Promise<OpenVinoRunResult>;
   openvinoClose?(handle: OpenVinoSessionHandle): void;
   tensorrtInfo?(): TensorRtNativeInfo;
 }

@@ -13,6 +13,7 @@ export { planarLength, toInterleaved, toInterleavedAsync, toPlanar, toPlanarAsyn
 export { resize, resizeAsync, RESIZE_FILTERS, type ResizeOptions } from './resize.js';
 export { blendTile, extractTile, planTiles, type BlendTileOptions, type ExtractTileOptions, type TileFeather, type TilePlacement, type TilePlanOptions } from './tiles.js';
 export { applyNativeCalibration, applyNativeCalibrationAsync, createNativeCalibrationPlan, nativeCalibrationAvailable, type ApplyCalibrationOptions, type NativeCalibrationPlan } from './calibration.js';
+export { LUMA_MERGE_SCALES, lumaKernelsAvailable, lumaMerge, lumaMergeAsync, lumaSplit, lumaSplitAsync, type LumaMergeOptions, type LumaSplitOptions } from './sr-luma.js';
 export { thermalApply, thermalApplyAsync, thermalKernelAvailable, type ThermalApplyOptions, type ThermalKernelTables } from './thermal.js';
 export { closeOpenVino, loadOpenVinoLibrary, openOpenVinoModel, openVinoExports, runOpenVino, tensorRtNativeInfo, type OpenVinoLibraryInfo, type OpenVinoOpened, type OpenVinoPort, type OpenVinoRunResult, type OpenVinoSessionHandle, type TensorRtBuildReport, type TensorRtNativeInfo } from './inference.js';
 

@@ -41,9 +41,13 @@ export function openOpenVinoModel(modelPath: string, device: string, threads: nu
   return ov().openvinoOpen(modelPath, device, threads);
 }
 
-/** One inference off the JS thread; `data` is pinned until the promise settles. */
-export function runOpenVino(handle: OpenVinoSessionHandle, data: Float32Array | Uint16Array, shape: readonly number[]): Promise<OpenVinoRunResult> {
-  return ov().openvinoRun(handle, data, shape);
+/**
+ * One inference off the JS thread; `data` (and `output`) are pinned until the promise settles. The
+ * result is written into `output` when it has exactly the output's size and dtype (and does not
+ * overlap `data`), else into a new array.
+ */
+export function runOpenVino(handle: OpenVinoSessionHandle, data: Float32Array | Uint16Array, shape: readonly number[], output?: Float32Array | Uint16Array): Promise<OpenVinoRunResult> {
+  return output ? ov().openvinoRun(handle, data, shape, output) : ov().openvinoRun(handle, data, shape);
 }
 
 /** Frees the compiled models; waits for a run in progress. */

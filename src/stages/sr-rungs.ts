@@ -4,14 +4,13 @@
  * allocated at load for the stream's geometry; nothing is allocated per frame apart from what the
  * inference runtime returns.
  */
-import { bytesPerPixel, type Frame, type PixelFormat } from '../pipeline/frame.js';
+import type { Frame, PixelFormat } from '../pipeline/frame.js';
 import { ModelLoadError, type Backend, type BackendName, type InferenceSession, type SessionOptions, type Tensor, type TensorData } from '../inference/backend.js';
 import { imageInputGeometry, zeroTensor } from '../models/infer-card.js';
 import type { ModelCard } from '../models/model-card.js';
 import { displayPath, type RegisteredModel } from '../models/registry.js';
-import { blendTile, extractTile, planTiles, resizeAsync, toInterleavedAsync, toPlanarAsync, type PlanarArray, type ResizeFilter, type TileFeather } from '../native/index.js';
-import { LumaSimd } from './sr-simd.js';
-import { decodeSamples, encodeSamples, halfToFloat, lumaPlane, replaceLuma } from './sr-tensor.js';
+import { blendTile, extractTile, lumaKernelsAvailable, lumaMergeAsync, lumaSplitAsync, planTiles, resizeAsync, toInterleavedAsync, toPlanarAsync, type PlanarArray, type ResizeFilter, type TileFeather } from '../native/index.js';
+import { decodeSamples, encodeSamples } from './sr-tensor.js';
 
 export interface StreamGeometry {
   readonly width: number;
@@ -91,10 +90,8 @@ interface TileJob {
 
 type Staging = 'f32' | 'f16';
 
-/** Source rows each band of the two-band upscale reads past the cut (Lanczos-3 at x2 reaches 3). */
-const BAND_MARGIN = 8;
-/** Frames shorter than this are upscaled in one call. */
-const BAND_MIN_ROWS = 64;
+/** Output frames with at least this many rows are merged as two bands on the libuv pool at once. */
+const MERGE_BAND_MIN_ROWS = 32;
 
 
 function fail(model: RegisteredModel, session: InferenceSession | null, detail: string): ModelLoadError {
@@ -115,6 +112,7 @@ function checkContract(model: RegisteredModel, session: InferenceSession): { cha
     if (spec.shape.length !== 4) throw fail(model, session, `${role} '${spec.name}' has rank ${spec.shape.length}; expected 4 (N, C, H, W)`);
   }
   const g = imageInputGeometry(session);
+  if (card.input.colour === 'luma' && !lumaKernelsAvailable()) throw fail(model, session, 'luma models need the native luma kernels, which the loaded addon predates; rebuild it with `node scripts/build-native.mjs`');
   const want = card.input.colour === 'rgb' ? 3 : 1;
   if (g.channels !== want) throw fail(model, session, `input '${session.input.name}' has ${g.channels} channel(s); expected ${want} for colour '${card.input.colour}'${cardNote}`);
   const outC = session.output.shape[1];
@@ -145,22 +143,18 @@ export class ModelRung implements SrRung {
   private readonly runHeight: number;
   private readonly jobs: TileJob[];
   // Buffers, allocated once.
-  private readonly rgbPlanes: PlanarArray;
-  private readonly lumaIn: Float32Array | null;
+  /** RGB models: the frame as planes. Luma models: the Y plane (the model's input when no encode is needed). */
+  private readonly planes: PlanarArray;
+  /** Luma models: low-resolution cr and cb planes from lumaSplit (null for RGB models). */
+  private readonly chroma: Float32Array | null;
   private readonly tileIn: PlanarArray | null;
   private readonly modelIn: TensorData | null;
+  /** The model's output at the run size, handed to the backend to write into (OpenVINO does). */
+  private readonly modelOut: TensorData;
   private readonly decoded: Float32Array | null;
   private readonly acc: Float32Array | null;
   private readonly weight: Float32Array | null;
   private readonly crops = new Map<string, PlanarArray>();
-  private readonly upscaled: Buffer | null;
-  private readonly rgbUp: Float32Array | null;
-  private readonly lumaOut: Float32Array | null;
-  /** WebAssembly SIMD planes + kernels for the luma path (input size, output size); null without SIMD. */
-  private readonly simdIn: LumaSimd | null;
-  private readonly simdOut: LumaSimd | null;
-  /** Scratch for the top band of the two-band Lanczos upscale (null: one call). */
-  private readonly bandTop: Buffer | null;
 
   private constructor(
     readonly name: string,
@@ -178,9 +172,10 @@ export class ModelRung implements SrRung {
     this.outWidth = W * this.scale;
     this.outHeight = H * this.scale;
     const luma = this.channels === 1;
-    const f16rgb = !luma && card.input.dtype === 'float16' && card.input.range[1] === 1;
-    this.staging = f16rgb ? 'f16' : 'f32';
-    this.needsEncode = !f16rgb && !(card.input.dtype === 'float32' && card.input.range[1] === 1);
+    // Half-float [0, 1] models take the staging planes as they are (the native kernels write halves).
+    const f16 = card.input.dtype === 'float16' && card.input.range[1] === 1;
+    this.staging = f16 ? 'f16' : 'f32';
+    this.needsEncode = !f16 && !(card.input.dtype === 'float32' && card.input.range[1] === 1);
     this.directOutput = (card.output.dtype === 'float32' || card.output.dtype === 'float16') && card.output.range[1] === 1;
 
     const tileSize = contract.fixed ?? card.tile.size;
@@ -193,19 +188,14 @@ export class ModelRung implements SrRung {
     const C = this.channels;
     const runIn = C * this.runWidth * this.runHeight;
     const runOut = runIn * this.scale * this.scale;
-    this.simdIn = luma ? LumaSimd.create(W * H) : null;
-    this.simdOut = luma && this.scale > 1 ? LumaSimd.create(this.outWidth * this.outHeight) : null;
-    this.rgbPlanes = this.simdIn ? this.simdIn.rgb : this.staging === 'f16' ? new Uint16Array(3 * W * H) : new Float32Array(3 * W * H);
-    this.lumaIn = luma ? (this.simdIn ? this.simdIn.y : new Float32Array(W * H)) : null;
+    this.planes = this.staging === 'f16' ? new Uint16Array(C * W * H) : new Float32Array(C * W * H);
+    this.chroma = luma ? new Float32Array(2 * W * H) : null;
     this.tileIn = this.tiled ? (this.staging === 'f16' ? new Uint16Array(runIn) : new Float32Array(runIn)) : null;
     this.modelIn = this.needsEncode ? zeroTensor(card.input.dtype, runIn) : null;
+    this.modelOut = zeroTensor(card.output.dtype, runOut);
     this.decoded = this.directOutput ? null : new Float32Array(runOut);
     this.acc = this.tiled ? new Float32Array(C * this.outWidth * this.outHeight) : null;
     this.weight = this.tiled ? new Float32Array(this.outWidth * this.outHeight) : null;
-    this.upscaled = luma && this.scale > 1 ? Buffer.alloc(this.outWidth * this.outHeight * bytesPerPixel(input.format)) : null;
-    this.bandTop = this.upscaled && this.scale === 2 && H >= BAND_MIN_ROWS ? Buffer.alloc(((H >> 1) + BAND_MARGIN) * this.scale * this.outWidth * bytesPerPixel(input.format)) : null;
-    this.rgbUp = luma && this.scale > 1 ? (this.simdOut ? this.simdOut.rgb : new Float32Array(3 * this.outWidth * this.outHeight)) : null;
-    this.lumaOut = luma ? (this.simdOut ? this.simdOut.y : new Float32Array(this.outWidth * this.outHeight)) : null;
   }
 
   /**
@@ -275,7 +265,7 @@ export class ModelRung implements SrRung {
       encodeSamples(data as Float32Array, this.modelIn, card.input.dtype, card.input.range, n);
       feed = this.modelIn;
     }
-    const out = await this.session.run({ data: feed, dtype: card.input.dtype, shape: [1, this.channels, this.runHeight, this.runWidth] });
+    const out = await this.session.run({ data: feed, dtype: card.input.dtype, shape: [1, this.channels, this.runHeight, this.runWidth] }, this.modelOut);
     const problem = this.shapeProblem(out.shape);
     if (problem) throw new Error(`${displayPath(this.modelPath)}: ${problem}`);
     if (this.directOutput) return out.data as PlanarArray;
@@ -319,67 +309,25 @@ export class ModelRung implements SrRung {
     const { width: W, height: H, format } = this.input;
     const oW = this.outWidth;
     const oH = this.outHeight;
-    // Luma x2/x4: the Lanczos upscale for chroma (and its planar copy) runs on the libuv pool from the
-    // start, alongside the luma conversion and the model.
-    const upscaled = this.channels === 1 && this.upscaled ? this.upscaleToPlanar(frame) : null;
-    try {
-      await toPlanarAsync({ src: frame.data, width: W, height: H, format, dst: this.rgbPlanes });
-    } catch (err) {
-      await upscaled?.catch(() => undefined);
-      throw err;
-    }
     if (this.channels === 3) {
-      const planes = await this.infer(this.rgbPlanes);
+      await toPlanarAsync({ src: frame.data, width: W, height: H, format, dst: this.planes });
+      const planes = await this.infer(this.planes);
       await toInterleavedAsync({ src: planes, width: oW, height: oH, format, dst });
       return;
     }
-    // Luma model: Y in, Y out; chroma comes from a Lanczos upscale of the frame, run alongside.
-    const rgb = this.rgbPlanes as Float32Array;
-    if (this.simdIn) this.simdIn.lumaPlane();
-    else lumaPlane(rgb, W * H, this.lumaIn!);
-    let y: PlanarArray;
-    try {
-      y = await this.infer(this.lumaIn!);
-    } finally {
-      await upscaled; // the resize must not write into buffers after an error is reported
+    // Luma model: one native pass writes the model's Y and the low-resolution chroma planes; after
+    // the model, one native pass upsamples the chroma (Lanczos-3), adds the model's Y and packs the
+    // output frame, as two bands on the libuv pool at once.
+    const chroma = this.chroma!;
+    await lumaSplitAsync({ src: frame.data, width: W, height: H, format, y: this.planes, chroma });
+    const y = await this.infer(this.planes);
+    const merge = (row0: number, row1: number) => lumaMergeAsync({ y, chroma, width: W, height: H, scale: this.scale, dst, format, row0, row1 });
+    if (oH < MERGE_BAND_MIN_ROWS) {
+      await merge(0, oH);
+      return;
     }
-    const yOut = this.lumaOut!;
-    if (y instanceof Uint16Array) for (let i = 0; i < oW * oH; i++) yOut[i] = halfToFloat(y[i]!);
-    else yOut.set(y.subarray(0, oW * oH));
-    const target = this.rgbUp ?? rgb;
-    if (this.simdOut) this.simdOut.replaceLuma();
-    else replaceLuma(target, oW * oH, yOut);
-    await toInterleavedAsync({ src: target, width: oW, height: oH, format, dst });
-  }
-
-  /**
-   * Lanczos upscale of the frame into `upscaled`, then to float planes in `rgbUp`. Frames of 64 rows
-   * or more are resized as two bands at once on the libuv pool (each kernel call is single-threaded):
-   * each band's source reaches BAND_MARGIN rows past the cut, further than the Lanczos-3 taps of any
-   * row it keeps, and output rows keep their phase (the cut is at an even output row for x2), so
-   * the result is the whole-frame resize bit for bit (test/sr/sr-bands.test.ts). The top band goes
-   * to a scratch buffer and is copied in once both are done.
-   */
-  private async upscaleToPlanar(frame: Frame): Promise<void> {
-    const { width: W, height: H, format } = this.input;
-    const oW = this.outWidth;
-    const oH = this.outHeight;
-    const s = this.scale;
-    const up = this.upscaled!;
-    if (!this.bandTop) {
-      await resizeAsync({ src: frame.data, srcWidth: W, srcHeight: H, dst: up, dstWidth: oW, dstHeight: oH, format, filter: 'lanczos3' });
-    } else {
-      const rowIn = W * bytesPerPixel(format);
-      const rowOut = oW * bytesPerPixel(format);
-      const cut = H >> 1;
-      const m = BAND_MARGIN;
-      const top = resizeAsync({ src: frame.data.subarray(0, (cut + m) * rowIn), srcWidth: W, srcHeight: cut + m, dst: this.bandTop, dstWidth: oW, dstHeight: (cut + m) * s, format, filter: 'lanczos3' });
-      const bottom = resizeAsync({ src: frame.data.subarray((cut - m) * rowIn, H * rowIn), srcWidth: W, srcHeight: H - cut + m, dst: up.subarray((cut - m) * s * rowOut), dstWidth: oW, dstHeight: (H - cut + m) * s, format, filter: 'lanczos3' });
-      const results = await Promise.allSettled([top, bottom]);
-      for (const r of results) if (r.status === 'rejected') throw r.reason;
-      this.bandTop.copy(up, 0, 0, cut * s * rowOut);
-    }
-    await toPlanarAsync({ src: up, width: oW, height: oH, format, dst: this.rgbUp! });
+    const results = await Promise.allSettled([merge(0, oH >> 1), merge(oH >> 1, oH)]);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
   }
 
   /** The backend running the model (after any fallback at load). */

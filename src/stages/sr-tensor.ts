@@ -1,13 +1,14 @@
 /**
  * Plane-level conversions the SR stage does in TypeScript, where the native kernels have no match:
- * model tensors in a dtype or range other than float [0, 1], half floats, and BT.709 luma.
+ * model tensors in a dtype or range other than float [0, 1], and half floats. BT.709's luma weights
+ * live here for the TypeScript side; the luma path itself is native (src/native/sr-luma.ts).
  * Everything writes into caller-owned arrays (no allocation per frame).
  */
 import type { TensorData, TensorDType } from '../inference/backend.js';
 import type { ModelRange } from '../models/model-card.js';
 import { floatToHalf, halfToFloat } from '../util/half-float.js';
 
-/** BT.709 luma coefficients (Y = KR R + KG G + KB B). */
+/** BT.709 luma coefficients (Y = KR R + KG G + KB B); native/sr_luma_kernels.h has the same. */
 export const BT709 = { kr: 0.2126, kg: 0.7152, kb: 0.0722 } as const;
 
 // One half-float codec for the project (round to nearest even, as F16C and the native kernels do).
@@ -53,28 +54,4 @@ export function decodeSamples(src: TensorData, dtype: TensorDType, range: ModelR
     return;
   }
   for (let i = 0; i < count; i++) dst[i] = s[i]! * k;
-}
-
-/** Y plane (BT.709) of a planar RGB image of `pixels` samples per plane. */
-export function lumaPlane(rgb: Float32Array, pixels: number, y: Float32Array): void {
-  const { kr, kg, kb } = BT709;
-  for (let i = 0; i < pixels; i++) y[i] = kr * rgb[i]! + kg * rgb[pixels + i]! + kb * rgb[2 * pixels + i]!;
-}
-
-/**
- * Replaces the luma of a planar RGB image with `y` and keeps its chroma: each channel gets
- * `y - Y(rgb)` added. Equivalent to converting to Y'CbCr (BT.709), swapping Y and converting back,
- * since Cb = (B - Y) / 1.8556 and Cr = (R - Y) / 1.5748 are unchanged when R, G, B and Y move together.
- */
-export function replaceLuma(rgb: Float32Array, pixels: number, y: Float32Array): void {
-  const { kr, kg, kb } = BT709;
-  for (let i = 0; i < pixels; i++) {
-    const r = rgb[i]!;
-    const g = rgb[pixels + i]!;
-    const b = rgb[2 * pixels + i]!;
-    const d = y[i]! - (kr * r + kg * g + kb * b);
-    rgb[i] = r + d;
-    rgb[pixels + i] = g + d;
-    rgb[2 * pixels + i] = b + d;
-  }
 }

@@ -22,6 +22,13 @@ const rank3 = writeModel(tmp.dir, 'rank3.onnx', buildModel({
   nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
 }));
 
+/** Rank 4, same size in and out: [1, 3, H, W] → Relu. */
+const relu = writeModel(tmp.dir, 'relu.onnx', buildModel({
+  input: { name: 'x', dtype: 'float32', shape: [1, 3, 'h', 'w'] },
+  output: { name: 'y', dtype: 'float32', shape: [1, 3, 'h', 'w'] },
+  nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+}));
+
 describe.skipIf(!ov.available)(`OpenVINO backend${skipNote}`, () => {
   it('probes as available on CPU with the release version', () => {
     expect(ov).toMatchObject({ name: 'openvino', available: true, device: 'CPU' });
@@ -72,6 +79,34 @@ describe.skipIf(!ov.available)(`OpenVINO backend${skipNote}`, () => {
         expect(maxAbsDiff(together[i]!.data, alone.data)).toBe(0);
       }
     });
+
+    it('writes into a caller-owned output of the exact size and dtype; anything else gets a new array', async () => {
+      const s = await sessionP;
+      const input = randomImage('float32', 9, 7, 6);
+      const alone = await s.run(input);
+      const out = new Float32Array(3 * 18 * 14).fill(NaN);
+      const into = await s.run(input, out);
+      expect(into.data).toBe(out);
+      expect(into.shape).toEqual([1, 3, 14, 18]);
+      expect(maxAbsDiff(out, alone.data)).toBe(0);
+      for (const other of [new Float32Array(out.length + 1), new Uint16Array(out.length), input.data]) {
+        const r = await s.run(input, other);
+        expect(r.data).not.toBe(other);
+        expect(maxAbsDiff(r.data, alone.data)).toBe(0);
+      }
+    });
+  });
+
+  it('an output array that overlaps the input is not written (the result gets a new array)', async () => {
+    const s = await new OpenVinoBackend().load(relu, { threads: 1 });
+    const input = randomImage('float32', 8, 6, 4);
+    (input.data as Float32Array)[0] = -1;
+    const before = Float32Array.from(input.data as Float32Array);
+    const r = await s.run(input, input.data);
+    expect(r.data).not.toBe(input.data);
+    expect(maxAbsDiff(input.data, before)).toBe(0);
+    expect((r.data as Float32Array)[0]).toBe(0);
+    await s.close();
   });
 
   it('rejects runs after close', async () => {

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../src/models/registry.js';
 import { FramePool } from '../../src/pipeline/frame-pool.js';
 import type { PixelFormat } from '../../src/pipeline/frame.js';
-import { planarLength, resize, toPlanar } from '../../src/native/index.js';
 import { silentLogger } from '../../src/pipeline/logger.js';
 import { createSrStage, type SrStageOptions } from '../../src/stages/sr-stage.js';
-import { BT709 } from '../../src/stages/sr-tensor.js';
+import { quantize } from '../native/resize-reference.js';
+import { referenceMerge, referenceSplit } from '../native/sr-luma-reference.js';
 import { card, identityModel, maxAbsDiff, nativeAvailable, nearestModel, nearestUpscale, patternFrameData, quantise, randomFrameData, samples, sharpenModel, skipNote, SHARPEN, testFrame, tmpDir, writeModel } from './fixtures.js';
 
 describe.skipIf(!nativeAvailable)(`SR stage on built models${skipNote}`, () => {
@@ -20,6 +20,8 @@ describe.skipIf(!nativeAvailable)(`SR stage on built models${skipNote}`, () => {
     writeModel(dir, 'nn-x4', nearestModel({ scale: 4 }), card('nn-x4', { family: 'nn4', scale: 4 }));
     writeModel(dir, 'sharpen', sharpenModel(), card('sharpen', { task: 'restore', scale: 1, family: 'sharp', receptiveField: 3 }));
     writeModel(dir, 'luma-x2', nearestModel({ channels: 1 }), card('luma-x2', { family: 'luma', input: { colour: 'luma' }, output: { colour: 'luma' } }));
+    writeModel(dir, 'luma-x2-f16', nearestModel({ channels: 1, dtype: 'float16' }), card('luma-x2-f16', { family: 'luma16', precision: 'fp16', input: { colour: 'luma', dtype: 'float16' }, output: { colour: 'luma', dtype: 'float16' } }));
+    writeModel(dir, 'luma-x2-f255', nearestModel({ channels: 1 }), card('luma-x2-f255', { family: 'luma255', input: { colour: 'luma', range: [0, 255] }, output: { colour: 'luma', range: [0, 255] } }));
     writeModel(dir, 'luma-x1', identityModel(1), card('luma-x1', { task: 'denoise', scale: 1, family: 'luma1', input: { colour: 'luma' }, output: { colour: 'luma' } }));
     writeModel(dir, 'u8-x1', identityModel(3, 'uint8'), card('u8-x1', { task: 'restore', scale: 1, family: 'u8', input: { dtype: 'uint8', range: [0, 255] }, output: { dtype: 'uint8', range: [0, 255] } }));
     writeModel(dir, 'f255-x1', identityModel(3), card('f255-x1', { task: 'restore', scale: 1, family: 'f255', input: { range: [0, 255] }, output: { range: [0, 255] } }));
@@ -121,36 +123,34 @@ describe.skipIf(!nativeAvailable)(`SR stage on built models${skipNote}`, () => {
       await stage.close();
     });
 
+    it('x2 half-float model (Y written as halves) and [0, 255] model (encoded): within 1 code of the float32 model', async () => {
+      const W = 29;
+      const H = 17;
+      const data = patternFrameData(W, H, 'rgb24');
+      const run = async (model: string) => {
+        const stage = await make(W, H, 'rgb24', { model });
+        const out = Buffer.from((await stage.process(testFrame(Buffer.from(data), W, H, 'rgb24'))).data);
+        await stage.close();
+        return out;
+      };
+      const want = await run('luma-x2');
+      expect(maxAbsDiff(await run('luma-x2-f16'), want)).toBeLessThanOrEqual(1);
+      expect(maxAbsDiff(await run('luma-x2-f255'), want)).toBeLessThanOrEqual(1);
+    });
+
     for (const format of ['rgb24', 'rgb48le'] as const) {
-      it(`x2: model on BT.709 Y, chroma from the native Lanczos upscale (${format})`, async () => {
+      it(`x2: model on BT.709 Y, chroma (R - Y, B - Y) upsampled with Lanczos-3 (${format})`, async () => {
         const W = 35;
         const H = 22;
         const max = format === 'rgb24' ? 255 : 65535;
         const stage = await make(W, H, format, { model: 'luma-x2' });
         const data = patternFrameData(W, H, format);
         const out = await stage.process(testFrame(data, W, H, format));
-        // Reference: Y of the input, nearest x2; Cb/Cr of the Lanczos-upscaled frame; back to RGB.
-        const rgbIn = toPlanar({ src: data, width: W, height: H, format, dst: new Float32Array(planarLength(W, H)) });
-        const up = resize({ src: data, srcWidth: W, srcHeight: H, dst: Buffer.alloc(4 * W * H * (max === 255 ? 3 : 6)), dstWidth: 2 * W, dstHeight: 2 * H, format, filter: 'lanczos3' });
-        const rgbUp = toPlanar({ src: up, width: 2 * W, height: 2 * H, format, dst: new Float32Array(planarLength(2 * W, 2 * H)) });
-        const n = W * H;
-        const N = 4 * n;
-        const want: number[] = [];
-        for (let y = 0; y < 2 * H; y++) {
-          for (let x = 0; x < 2 * W; x++) {
-            const si = (y >> 1) * W + (x >> 1);
-            const yIn = BT709.kr * rgbIn[si]! + BT709.kg * rgbIn[n + si]! + BT709.kb * rgbIn[2 * n + si]!;
-            const i = y * 2 * W + x;
-            const [r, g, b] = [rgbUp[i]!, rgbUp[N + i]!, rgbUp[2 * N + i]!];
-            const yUp = BT709.kr * r + BT709.kg * g + BT709.kb * b;
-            const cb = (b - yUp) / (2 * (1 - BT709.kb));
-            const cr = (r - yUp) / (2 * (1 - BT709.kr));
-            const R = yIn + 2 * (1 - BT709.kr) * cr;
-            const B = yIn + 2 * (1 - BT709.kb) * cb;
-            const G = (yIn - BT709.kr * R - BT709.kb * B) / BT709.kg;
-            want.push(quantise(R, max), quantise(G, max), quantise(B, max));
-          }
-        }
+        // Reference in double precision: Y of the input, nearest x2 (the model); chroma differences of
+        // the input upsampled with the resize's Lanczos-3 weights; back to RGB.
+        const { y, cr, cb } = referenceSplit(samples(data, format), W * H, max);
+        const yUp = Float64Array.from({ length: 4 * W * H }, (_, i) => y[(Math.floor(i / (2 * W)) >> 1) * W + ((i % (2 * W)) >> 1)]!);
+        const want = quantize(referenceMerge(yUp, cr, cb, W, H, 2, max), max);
         expect(maxAbsDiff(samples(out.data, format), want)).toBeLessThanOrEqual(1);
         await stage.close();
       });

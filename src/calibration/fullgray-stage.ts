@@ -5,10 +5,9 @@
  * is watched: a changed file is validated and swapped between frames; a bad one is refused with a
  * warning and the running calibration stays.
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import { checkRegionFrames, type CanvasRegion } from '../pipeline/canvas-region.js';
 import type { Frame, PixelFormat } from '../pipeline/frame.js';
+import { watchFile, type FileWatch } from '../util/watch-file.js';
 import type { Logger } from '../pipeline/logger.js';
 import type { Stage } from '../pipeline/stage.js';
 import { applyNativeCalibration, applyNativeCalibrationAsync, createNativeCalibrationPlan, nativeCalibrationAvailable, type NativeCalibrationPlan } from '../native/calibration.js';
@@ -132,8 +131,7 @@ export class FullGrayStage implements Stage {
   readonly reloadStats: FullGrayReloadStats = { reloads: 0, rejected: 0, lastError: null };
   private mode = 0;
   private frames = 0;
-  private watcher: FSWatcher | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private watcher: FileWatch | null = null;
   private reloading: Promise<boolean> | null = null;
   private closed = false;
   /** Display modes built and waiting for their frame, by version. */
@@ -324,26 +322,11 @@ export class FullGrayStage implements Stage {
   }
 
   private startWatching(file: string): void {
-    // Watch the folder: an atomic writer renames a new file over the old one, which ends a watch on the file itself.
-    const name = basename(file);
-    try {
-      this.watcher = watch(dirname(file), { persistent: false }, (_event, changed) => {
-        if (changed !== null && changed !== name) return;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          void this.reload();
-        }, this.o.debounceMs ?? 150);
-      });
-      this.watcher.on('error', (err) => this.o.log.warn(`calibration: stopped watching ${file}: ${err.message}`));
-    } catch (err) {
-      this.o.log.warn(`calibration: cannot watch ${file} for changes: ${(err as Error).message}`);
-    }
+    this.watcher = watchFile(file, this.o.debounceMs ?? 150, () => void this.reload(), (m) => this.o.log.warn(`calibration: ${m}`));
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
     this.watcher?.close();
     this.watcher = null;
     await this.reloading?.catch(() => undefined);

@@ -4,14 +4,13 @@
  * Only the brightness mode and the colour temperature are applied live; other profile edits are
  * reported as needing a restart.
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import type { Logger } from '../pipeline/logger.js';
 import type { Stage } from '../pipeline/stage.js';
 import { loadProfile } from '../profiles/library.js';
 import { ProfileError, type ScreenProfile } from '../profiles/screen-profile.js';
 import { DisplayModeController } from './display-mode-controller.js';
 import type { DisplayMode, DisplayModeRequest } from './display-mode.js';
+import { watchFile } from '../util/watch-file.js';
 
 export interface LiveDisplayOptions {
   readonly stages: readonly Stage[];
@@ -48,8 +47,6 @@ export function startLiveDisplay(o: LiveDisplayOptions): LiveDisplay {
   });
   for (const s of o.stages) s.onDisplayModeRequest?.((req, from) => void controller.request(req, from));
 
-  let watcher: FSWatcher | null = null;
-  let timer: NodeJS.Timeout | null = null;
   let running = p;
   const file = o.profileFile;
   const reread = (): void => {
@@ -74,29 +71,11 @@ export function startLiveDisplay(o: LiveDisplayOptions): LiveDisplay {
     };
     if (Object.keys(req).length > 0) void controller.request(req, `profile ${file}`);
   };
-  if (file) {
-    const name = basename(file);
-    try {
-      // The folder, not the file: an editor or an atomic writer replaces the file, which ends a watch on it.
-      watcher = watch(dirname(file), { persistent: false }, (_event, changed) => {
-        if (changed !== null && changed !== name) return;
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => {
-          timer = null;
-          reread();
-        }, o.debounceMs ?? 150);
-      });
-      watcher.on('error', (err) => o.log.warn(`stopped watching profile ${file}: ${err.message}`));
-    } catch (err) {
-      o.log.warn(`cannot watch profile ${file} for changes: ${(err as Error).message}`);
-    }
-  }
+  const watcher = file ? watchFile(file, o.debounceMs ?? 150, reread, (m) => o.log.warn(`profile: ${m}`)) : null;
   return {
     controller,
     close() {
-      if (timer) clearTimeout(timer);
       watcher?.close();
-      watcher = null;
     },
   };
 }

@@ -4,11 +4,10 @@
  * refused with a warning and the running model (its session is in memory) stays. A model that
  * failed to load at start in live mode comes back when its file is fixed.
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import type { RegisteredModel } from '../models/registry.js';
 import { displayPath } from '../models/registry.js';
 import type { SrRung } from './sr-rungs.js';
+import { watchFile, type FileWatch } from '../util/watch-file.js';
 
 export interface ModelReloadStats {
   reloads: number;
@@ -25,8 +24,7 @@ export interface ModelWatchTarget {
 
 export class ModelFileWatch {
   readonly stats: ModelReloadStats = { reloads: 0, rejected: 0, lastError: null };
-  private watcher: FSWatcher | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private watcher: FileWatch | null = null;
   private reloading: Promise<boolean> | null = null;
   private closed = false;
 
@@ -39,22 +37,7 @@ export class ModelFileWatch {
   ) {}
 
   start(): this {
-    const file = this.model.modelPath;
-    const name = basename(file);
-    try {
-      // The folder, not the file: a model replaced by rename would end a watch on the file itself.
-      this.watcher = watch(dirname(file), { persistent: false }, (_event, changed) => {
-        if (changed !== null && changed !== name) return;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          void this.reload();
-        }, this.debounceMs);
-      });
-      this.watcher.on('error', (err) => this.log.warn(`${this.stageName}: stopped watching ${displayPath(file)}: ${err.message}`));
-    } catch (err) {
-      this.log.warn(`${this.stageName}: cannot watch ${displayPath(file)} for changes: ${(err as Error).message}`);
-    }
+    this.watcher = watchFile(this.model.modelPath, this.debounceMs, () => void this.reload(), (m) => this.log.warn(`${this.stageName}: ${m}`));
     return this;
   }
 
@@ -88,7 +71,6 @@ export class ModelFileWatch {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
     this.watcher?.close();
     this.watcher = null;
     await this.reloading?.catch(() => undefined);

@@ -4,11 +4,27 @@
 #include <cstdint>
 #include <cstring>
 
+#include "convert_kernels.h"
 #include "simd_target.h"
 
 #if LEDPIPE_HAVE_X86_SIMD
 namespace ledpipe {
 namespace {
+
+// One plane's 8 floats: f32, or f16 bits (F16C).
+LEDPIPE_TARGET_AVX2 inline void PutPlane8(void* plane, PlaneType pt, size_t i, __m256 v) {
+  if (pt == PlaneType::kF32) {
+    _mm256_storeu_ps(static_cast<float*>(plane) + i, v);
+  } else {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(static_cast<uint16_t*>(plane) + i),
+                     _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+  }
+}
+
+LEDPIPE_TARGET_AVX2 inline __m256 GetPlane8(const void* plane, PlaneType pt, size_t i) {
+  if (pt == PlaneType::kF32) return _mm256_loadu_ps(static_cast<const float*>(plane) + i);
+  return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const uint16_t*>(plane) + i)));
+}
 
 struct Rgb8x {
   __m256 r, g, b;

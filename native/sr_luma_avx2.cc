@@ -9,20 +9,6 @@ namespace ledpipe {
 #if LEDPIPE_HAVE_X86_SIMD
 namespace {
 
-LEDPIPE_TARGET_AVX2 inline void PutY8(void* y, PlaneType yt, size_t i, __m256 v) {
-  if (yt == PlaneType::kF32) {
-    _mm256_storeu_ps(static_cast<float*>(y) + i, v);
-  } else {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(static_cast<uint16_t*>(y) + i),
-                     _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-  }
-}
-
-LEDPIPE_TARGET_AVX2 inline __m256 GetY8(const void* y, PlaneType yt, size_t i) {
-  if (yt == PlaneType::kF32) return _mm256_loadu_ps(static_cast<const float*>(y) + i);
-  return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const uint16_t*>(y) + i)));
-}
-
 // c[0] * x[0] + c[1] * x[1] + ... in the scalar order, x[k] = 8 floats from p + k.
 LEDPIPE_TARGET_AVX2 inline __m256 Taps6(const float* p, const __m256* c) {
   __m256 acc = _mm256_mul_ps(c[0], _mm256_loadu_ps(p));
@@ -56,7 +42,7 @@ LEDPIPE_TARGET_AVX2 void LumaSplitAvx2(const uint8_t* src, size_t pixels, Sample
     g = _mm256_mul_ps(g, scale);
     b = _mm256_mul_ps(b, scale);
     const __m256 luma = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(kr, r), _mm256_mul_ps(kg, g)), _mm256_mul_ps(kb, b));
-    PutY8(y, yt, i, luma);
+    PutPlane8(y, yt, i, luma);
     _mm256_storeu_ps(cr + i, _mm256_sub_ps(r, luma));
     _mm256_storeu_ps(cb + i, _mm256_sub_ps(b, luma));
   }
@@ -103,7 +89,7 @@ LEDPIPE_TARGET_AVX2 void LumaMergeAvx2(const float* const* hr, const float* cons
       cr = _mm256_add_ps(cr, _mm256_mul_ps(c[k], _mm256_loadu_ps(hr[k] + i)));
       cb = _mm256_add_ps(cb, _mm256_mul_ps(c[k], _mm256_loadu_ps(hb[k] + i)));
     }
-    const __m256 luma = GetY8(y, yt, i);
+    const __m256 luma = GetPlane8(y, yt, i);
     const __m256i r = QuantizeUnit(_mm256_add_ps(luma, cr), maxv);
     const __m256i g = QuantizeUnit(_mm256_add_ps(luma, _mm256_add_ps(_mm256_mul_ps(gr, cr), _mm256_mul_ps(gb, cb))), maxv);
     const __m256i b = QuantizeUnit(_mm256_add_ps(luma, cb), maxv);

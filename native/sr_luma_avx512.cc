@@ -2,37 +2,13 @@
 // on the scalar path.
 #include <algorithm>
 
-#include "convert_avx2_inl.h"
+#include "convert_avx512_inl.h"
 #include "sr_luma_kernels.h"
 
 namespace ledpipe {
 
 #if LEDPIPE_HAVE_X86_SIMD
 namespace {
-
-LEDPIPE_TARGET_AVX512 inline void PutY16(void* y, PlaneType yt, size_t i, __m512 v) {
-  if (yt == PlaneType::kF32) {
-    _mm512_storeu_ps(static_cast<float*>(y) + i, v);
-  } else {
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(static_cast<uint16_t*>(y) + i),
-                        _mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-  }
-}
-
-LEDPIPE_TARGET_AVX512 inline __m512 GetY16(const void* y, PlaneType yt, size_t i) {
-  if (yt == PlaneType::kF32) return _mm512_loadu_ps(static_cast<const float*>(y) + i);
-  return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(static_cast<const uint16_t*>(y) + i)));
-}
-
-LEDPIPE_TARGET_AVX512 inline __m512 Widen(__m128i lo8, __m128i hi8, SampleType st) {
-  if (st == SampleType::kU8) return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_unpacklo_epi64(lo8, hi8)));
-  return _mm512_cvtepi32_ps(_mm512_cvtepu16_epi32(_mm256_set_m128i(hi8, lo8)));
-}
-
-LEDPIPE_TARGET_AVX512 inline __m512i Quantize16(__m512 v, __m512 maxv) {
-  const __m512 c = _mm512_min_ps(_mm512_max_ps(v, _mm512_setzero_ps()), _mm512_set1_ps(1.0f));
-  return _mm512_cvttps_epi32(_mm512_add_ps(_mm512_mul_ps(c, maxv), _mm512_set1_ps(0.5f)));
-}
 
 LEDPIPE_TARGET_AVX512 inline __m512 Taps6(const float* p, const __m512* c) {
   __m512 acc = _mm512_mul_ps(c[0], _mm512_loadu_ps(p));
@@ -61,7 +37,7 @@ LEDPIPE_TARGET_AVX512 void LumaSplitAvx512(const uint8_t* src, size_t pixels, Sa
     const __m512 g = _mm512_mul_ps(Widen(g0, g1, st), scale);
     const __m512 b = _mm512_mul_ps(Widen(b0, b1, st), scale);
     const __m512 luma = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(kr, r), _mm512_mul_ps(kg, g)), _mm512_mul_ps(kb, b));
-    PutY16(y, yt, i, luma);
+    PutPlane16(y, yt, i, luma);
     _mm512_storeu_ps(cr + i, _mm512_sub_ps(r, luma));
     _mm512_storeu_ps(cb + i, _mm512_sub_ps(b, luma));
   }
@@ -108,7 +84,7 @@ LEDPIPE_TARGET_AVX512 void LumaMergeAvx512(const float* const* hr, const float* 
       cr = _mm512_add_ps(cr, _mm512_mul_ps(c[k], _mm512_loadu_ps(hr[k] + i)));
       cb = _mm512_add_ps(cb, _mm512_mul_ps(c[k], _mm512_loadu_ps(hb[k] + i)));
     }
-    const __m512 luma = GetY16(y, yt, i);
+    const __m512 luma = GetPlane16(y, yt, i);
     const __m512i r = Quantize16(_mm512_add_ps(luma, cr), maxv);
     const __m512i g = Quantize16(_mm512_add_ps(luma, _mm512_add_ps(_mm512_mul_ps(gr, cr), _mm512_mul_ps(gb, cb))), maxv);
     const __m512i b = Quantize16(_mm512_add_ps(luma, cb), maxv);

@@ -1,7 +1,8 @@
 """fp32 vs INT8 speed of luma students on ONNX Runtime and OpenVINO (Python), peers timed alternately:
 `python -m training.bench_int8 --pair NAME=FP32.onnx,INT8.onnx [--pair ...] --out training/runs/bench_int8.json`.
 
-For every backend (onnxruntime CPU EP, OpenVINO CPU with f32 inference precision) and thread count,
+For every backend (onnxruntime CPU EP; OpenVINO CPU with f32 inference precision, compiled for the static input
+shape as src/inference/openvino-backend.ts does) and thread count,
 both files of a pair are loaded, warmed up, then run alternately on the same 960x540 luma tensor
 (`--rounds` rounds, fp32 then int8, order swapped every round), so load from other processes hits
 both alike; reported: median and min wall ms per frame, median process CPU ms per frame, the int8/fp32 ratio of medians, the 1-minute load
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 
-def ort_runner(path: str, threads: int):
+def ort_runner(path: str, threads: int, shape=None):
     import onnxruntime as ort
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
@@ -29,10 +30,13 @@ def ort_runner(path: str, threads: int):
     return lambda x: sess.run(["output"], {"input": x})[0], {}
 
 
-def ov_runner(path: str, threads: int):
+def ov_runner(path: str, threads: int, shape=None):
     import openvino as ov
     core = ov.Core()
-    compiled = core.compile_model(core.read_model(path), "CPU", {
+    model = core.read_model(path)
+    if shape is not None:  # static shape, as the runtime's OpenVINO backend compiles per input shape
+        model.reshape({model.inputs[0]: ov.PartialShape(list(shape))})
+    compiled = core.compile_model(model, "CPU", {
         "INFERENCE_NUM_THREADS": threads, "PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32"})
     req = compiled.create_infer_request()
     rt = [op.get_rt_info() for op in compiled.get_runtime_model().get_ops()]
@@ -50,7 +54,7 @@ BACKENDS = {"onnxruntime": ort_runner, "openvino": ov_runner}
 
 def bench_pair(fp32: str, int8: str, backend: str, threads: int, x: np.ndarray, rounds: int, warmup: int = 3) -> dict:
     make = BACKENDS[backend]
-    (f, fi), (q, qi) = make(fp32, threads), make(int8, threads)
+    (f, fi), (q, qi) = make(fp32, threads, x.shape), make(int8, threads, x.shape)
     for _ in range(warmup):
         f(x), q(x)
     tf, tq, cf, cq = [], [], [], []

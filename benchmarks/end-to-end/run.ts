@@ -1,10 +1,11 @@
 /**
  * The whole product on a real job: a 960x540 H.264 feed decoded by ffmpeg, SR x2 (the shipped real-time
  * model on the first available backend), full-gray calibration of the 1920x1080 wall (4 gray anchors,
- * per-pixel gains, seams, a grading 3D LUT), thermal compensation (simulated heat, 4x4 zones), raw RGB
+ * per-pixel gains, seams; no 3D LUT, so thermal runs fused into the calibration pass), thermal
+ * compensation (simulated heat, 4x4 zones), raw RGB
  * out — through the real CLI, offline (every frame processed). Its peers, in the same run, interleaved:
- * ffmpeg decoding alone, and ffmpeg's own non-AI chain for the same job (decode → scale lanczos → lut3d
- * with the same .cube). Reports fps, ratios, and each stage's p50/p95 against the 60 fps budget
+ * ffmpeg decoding alone, and ffmpeg's own non-AI chain for the job (decode → scale lanczos → lut3d: its
+ * colour management; it has no per-pixel calibration or thermal model). Reports fps, ratios, and each stage's p50/p95 against the 60 fps budget
  * (from --stats). Writes bench-output/end-to-end.json.
  *
  *   node dist/benchmarks/end-to-end/run.js [--frames N] [--repeats N]
@@ -38,9 +39,9 @@ async function main(): Promise<void> {
     const cube = path.join(dir, 'grade.cube');
     await writeCubeFile(cube, gradingLut(33));
     const wall = path.join(dir, 'wall.ledcal');
-    await writeLedcal(wall, makeCalibration({ width: 1920, height: 1080, moduleWidth: 96, moduleHeight: 108, seed: 7, lut: gradingLut(33) }));
+    await writeLedcal(wall, makeCalibration({ width: 1920, height: 1080, moduleWidth: 96, moduleHeight: 108, seed: 7 }));
     const stats = path.join(dir, 'stats.jsonl');
-    const ledpipeArgs = [CLI, '-i', clip, '--model', MODEL, '--calibration', wall, '--temperature', 'sim:ambient=25,peak=55,tau=30', '--thermal-zones', '4x4', '--output-format', 'raw', '--log-level', 'error', '--stats', stats];
+    const ledpipeArgs = [CLI, '-i', clip, '--model', MODEL, '--calibration', wall, '--temperature', 'sim:ambient=25,peak=55,tau=30', '--thermal-zones', '4x4', '--thermal-transfer', 'gamma:2.2', '--output-format', 'raw', '--log-level', 'error', '--stats', stats];
     const decodeOnly = ['-hide_banner', '-nostdin', '-v', 'error', '-i', clip, '-f', 'null', '-'];
     const chain = ['-hide_banner', '-nostdin', '-v', 'error', '-i', clip, '-vf', `scale=1920:1080:flags=lanczos,format=rgb24,lut3d=file=${cube}:interp=tetrahedral`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-y', '/dev/null'];
     const loadBefore = loadAverage();
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
       loadAverage: { before: loadBefore, after: loadAverage() },
       frames: FRAMES,
       repeats: REPEATS,
-      job: `960x540 H.264 → SR x2 (${MODEL}) → full-gray calibration (1920x1080, LUT) → thermal (sim, 4x4) → raw rgb24`,
+      job: `960x540 H.264 → SR x2 (${MODEL}) → full-gray calibration (1920x1080) → thermal (sim, 4x4) → raw rgb24`,
       ledpipeFps: fps(median(led)),
       ffmpegDecodeFps: fps(median(dec)),
       ffmpegLanczosLut3dFps: fps(median(ff)),

@@ -14,7 +14,7 @@ export interface DemoConfig {
   readonly model: string;
 }
 
-export const SHIPPED_MODEL = 'ledpipe-sr-x2-luma-rt-ecb-m4c16';
+export const SHIPPED_MODEL = 'ledpipe-sr-x2-luma-s2d-blend-c28';
 
 /**
  * 320x180 → 640x360. A 960x540 wall was measured first: `calibrate solve` alone took 78 s there on

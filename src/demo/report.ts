@@ -102,7 +102,7 @@ ${stageRows}
 <p>End to end ${m('fps-table', s.fps, 1)} fps offline over ${s.frames} frames (budget ${f(budget, 1)} ms per stage at ${c.fps} fps). ${
     allWithin
       ? 'Every stage is within the budget at p95.'
-      : `<span class="over">Not real time on this machine${srOver ? ': SR is the stage over budget' : ''}.</span> This is a shared 2-core CPU (no GPU) also running other jobs; offline mode processes every frame and counts overruns, live mode (<code>--realtime</code>) would apply the profile's <code>degrade</code> policy (SR steps down its ladder to Lanczos). Timings of the kernels alone: docs/CALIBRATION.md, docs/THERMAL.md, docs/MODELS.md.`
+      : `<span class="over">Not real time on this machine${srOver ? ': SR is the stage over budget' : ''}.</span> This is a shared 2-core CPU (no GPU): offline, the decoder, every stage and the FFV1 encoder writing <code>processed.mkv</code> run at once on the same two cores, so each stage's time includes waiting for the others (SR alone on these frames takes about 2 ms, docs/DEMO.md); offline mode processes every frame and counts overruns, live mode (<code>--realtime</code>) would apply the profile's <code>degrade</code> policy (SR steps down its ladder to Lanczos). Timings of the kernels alone: docs/CALIBRATION.md, docs/THERMAL.md, docs/MODELS.md.`
   }</p>
 
 <h2>Quality</h2>

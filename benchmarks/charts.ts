@@ -59,6 +59,12 @@ const CHARTS: Record<string, (doc: Json) => BarChart | null> = {
       line: { value: 4, label: '4 ms (1080p target)' },
     };
   },
+  quality: (d) => ({
+    title: `x2 quality: PSNR-Y on ${String(d.source ?? '')}`,
+    subtitle: 'HR → bicubic /2 → x2 → PSNR-Y vs HR',
+    unit: 'dB, higher is better',
+    groups: rowsOf(d).map((r) => ({ label: String(r.method).replace(/^ledpipe-sr-/, ''), bars: bars([['PSNR-Y', r.psnrY]]) })),
+  }),
   'end-to-end': (d) => {
     const stages = (d.stages ?? {}) as Record<string, Json>;
     const groups: BarGroup[] = [

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { renderBenchCharts } from './charts.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ORDER = ['pipeline', 'resize', 'inference', 'calibration', 'thermal', 'end-to-end', 'soak'];
+const ORDER = ['pipeline', 'resize', 'inference', 'quality', 'calibration', 'thermal', 'end-to-end', 'soak'];
 
 const names = fs
   .readdirSync(HERE, { withFileTypes: true })

@@ -27,8 +27,10 @@ class CalRowPlanner {
  public:
   explicit CalRowPlanner(const CalibrationJob& job) : job_(job), p_(*job.plan) {
     if (!job.thermal_zones.empty()) {
-      thermal_.reset(new ThermalRowPlanner(job.thermal_zones.data(), job.thermal_cols, job.thermal_rows, p_.width,
-                                           p_.height));
+      // The calibration kernels evaluate a segment at the frame's x: the window's origin goes into xc.
+      thermal_.reset(new ThermalRowPlanner(job.thermal_zones.data(), job.thermal_cols, job.thermal_rows, p_.width, p_.height,
+                                           job.thermal_origin_x, job.thermal_origin_y, job.thermal_canvas_w,
+                                           job.thermal_canvas_h, /*origin_in_xc=*/true));
     }
   }
 

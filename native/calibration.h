@@ -202,6 +202,11 @@ struct CalibrationJob {
   std::vector<float> thermal_zones;
   int thermal_cols = 0;
   int thermal_rows = 0;
+  // The frame is a window of the canvas the zone grid covers (--region): origin and canvas size (0: none).
+  int thermal_origin_x = 0;
+  int thermal_origin_y = 0;
+  int thermal_canvas_w = 0;
+  int thermal_canvas_h = 0;
 
   void Run() const;
 };

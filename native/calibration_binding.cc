@@ -200,6 +200,13 @@ CalibrationJob ReadApply(const Napi::CallbackInfo& info) {
     job.thermal_zones.assign(z.Data(), z.Data() + n);  // copied: the caller may move its gains next frame
     job.thermal_cols = cols;
     job.thermal_rows = rows;
+    if (info.Length() > 10 && !info[10].IsUndefined()) {
+      // The frame is a window of the canvas the zone grid covers (--region).
+      job.thermal_canvas_w = IntArg(info, 12, "canvasWidth", p.width, 1 << 20);
+      job.thermal_canvas_h = IntArg(info, 13, "canvasHeight", p.height, 1 << 20);
+      job.thermal_origin_x = IntArg(info, 10, "originX", 0, job.thermal_canvas_w - p.width);
+      job.thermal_origin_y = IntArg(info, 11, "originY", 0, job.thermal_canvas_h - p.height);
+    }
   }
   return job;
 }

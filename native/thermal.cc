@@ -356,7 +356,7 @@ void ThermalJob::Run() const {
 }
 
 ThermalRowPlanner::ThermalRowPlanner(const float* zones, int cols, int rows, int width, int height, int origin_x, int origin_y, int canvas_width,
-                                     int canvas_height)
+                                     int canvas_height, bool origin_in_xc)
     : zones_(zones),
       cols_(cols),
       rows_(rows),
@@ -365,7 +365,8 @@ ThermalRowPlanner::ThermalRowPlanner(const float* zones, int cols, int rows, int
       ox_(origin_x),
       oy_(origin_y),
       cw_(canvas_width > 0 ? canvas_width : width),
-      ch_(canvas_height > 0 ? canvas_height : height) {
+      ch_(canvas_height > 0 ? canvas_height : height),
+      origin_in_xc_(origin_in_xc) {
   row_m_.assign(static_cast<size_t>(cols) * 9, 0.0);
   segs_.assign(static_cast<size_t>(cols) + 1, ThermalSegment());
   // Column boundaries (canvas coordinates) are the same for every row.
@@ -418,7 +419,7 @@ const ThermalSegment* ThermalRowPlanner::Row(int y, int* count) {
     if (x1 <= x0) return false;
     s.x0 = x0 - ox;
     s.x1 = x1 - ox;
-    s.xo = ox;
+    s.xo = origin_in_xc_ ? 0 : ox;
     return true;
   };
   auto constant = [&](int x0, int x1, int c) {
@@ -438,7 +439,7 @@ const ThermalSegment* ThermalRowPlanner::Row(int y, int* count) {
     if (!clip(s, xs_[c], xs_[c + 1])) continue;
     ++n;
     const double c0 = Centre(c, cols, cw), c1 = Centre(c + 1, cols, cw);
-    s.xc = static_cast<float>(c0 - 0.5);
+    s.xc = static_cast<float>(c0 - 0.5 - (origin_in_xc_ ? ox : 0));
     for (int k = 0; k < 9; ++k) {
       s.a[k] = static_cast<float>(row_m_[c * 9 + k]);
       s.s[k] = static_cast<float>((row_m_[(c + 1) * 9 + k] - row_m_[c * 9 + k]) / (c1 - c0));

@@ -59,14 +59,18 @@ class ThermalRowPlanner {
  public:
   // The zone grid covers a canvas_width x canvas_height canvas (0: the frame is the canvas); the frame
   // is its width x height window at (origin_x, origin_y) (--region).
+  // origin_in_xc: for kernels that evaluate a + (x - xc) * s at the frame's x (the calibration's fused
+  // step), the origin is folded into xc (exact: integers and halves) and xo is 0; the thermal kernels
+  // use x + xo instead.
   ThermalRowPlanner(const float* zones /* rows * cols * 9 */, int cols, int rows, int width, int height, int origin_x = 0, int origin_y = 0,
-                    int canvas_width = 0, int canvas_height = 0);
+                    int canvas_width = 0, int canvas_height = 0, bool origin_in_xc = false);
   // Segments of frame row y, in x order, covering [0, width); *count set to their number.
   const ThermalSegment* Row(int y, int* count);
 
  private:
   const float* zones_;
   int cols_, rows_, width_, height_, ox_, oy_, cw_, ch_;
+  bool origin_in_xc_;
   std::vector<int> xs_;
   std::vector<double> row_m_;
   std::vector<ThermalSegment> segs_;

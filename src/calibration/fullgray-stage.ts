@@ -214,6 +214,15 @@ export class FullGrayStage implements Stage {
     this.mode = index;
   }
 
+  /** The transfer of the codes this stage emits, as `--thermal-transfer` spells it (undefined for a LUT-only stage). */
+  get signalTransfer(): string | undefined {
+    const t = this.active.calibration?.output.transfer;
+    if (!t) return undefined;
+    if (t.curve === 'gamma') return `gamma:${t.gamma}`;
+    if (t.curve === 'pq') return t.peakNits === PQ_PEAK_NITS ? 'pq' : undefined;
+    return t.curve;
+  }
+
   /** The calibration running now (null for a LUT-only stage). */
   get calibration(): Calibration | null {
     return this.active.calibration;
@@ -231,7 +240,6 @@ export class FullGrayStage implements Stage {
     if (!t) return 'no thermal stage attached';
     if (!a.native) return 'the calibration runs without the native kernel';
     if (!a.calibration) return 'a LUT-only calibration stage has no linear-light step';
-    if (this.o.region) return 'a --region window (the fused pass lays the thermal zones on the frame, not on the canvas)';
     if (a.lut) return 'the calibration applies a 3D LUT after its encode';
     if (!transferMatches(a.calibration.output.transfer, t.transfer.name)) return `the calibration's output is ${describeTransfer(a.calibration.output.transfer)} but --thermal-transfer is ${t.transfer.name}`;
     return null;
@@ -239,7 +247,7 @@ export class FullGrayStage implements Stage {
 
   private nativeArgs(a: Active, frame: Frame) {
     const flags = this.modes === FULLGRAY_MODES ? MODE_FLAGS[FULLGRAY_MODES[this.mode]!] : 0;
-    let thermal: { zones: Float32Array; cols: number; rows: number } | null = null;
+    let thermal: { zones: Float32Array; cols: number; rows: number; canvas?: { x: number; y: number; width: number; height: number } } | null = null;
     let dither = a.dither;
     if (this.thermal) {
       const blocker = this.fusionBlocker();
@@ -248,6 +256,9 @@ export class FullGrayStage implements Stage {
         this.lastBlocker = blocker;
       }
       if (blocker === null) thermal = this.thermal.takeFusedGains(frame);
+      const r = this.o.region;
+      // A --region window: the zone grid covers the canvas, as the thermal kernel's own window does.
+      if (thermal && r) thermal = { ...thermal, canvas: { x: r.x, y: r.y, width: r.canvasWidth, height: r.canvasHeight } };
       // The fused pass rounds once: with the calibration's dither, or the thermal stage's ordered one when the calibration has none.
       if (thermal && dither === 'none' && this.thermal.dither === 'ordered') dither = 'ordered';
     }

@@ -13,7 +13,8 @@ export interface NativeCalibrationPlan {
   readonly __calibrationPlan: unique symbol;
 }
 
-type ApplyArgs<T> = [NativeCalibrationPlan, T, number, number, number, number, number, Float32Array?, number?, number?];
+// plan, data, flags, ditherIndex, ditherX, ditherY, threads[, zones, cols, rows[, originX, originY, canvasWidth, canvasHeight]]
+type ApplyArgs<T> = [NativeCalibrationPlan, T, number, number, number, number, number, Float32Array?, number?, number?, number?, number?, number?, number?];
 
 interface CalibrationBinding {
   calibrationCreate(options: Record<string, unknown>): NativeCalibrationPlan;
@@ -121,7 +122,13 @@ export interface ApplyCalibrationOptions<T extends ArrayBufferView> {
    * calibration's clamp, interpolated per pixel as the thermal kernel does, before the encode.
    * Needs a plan with matrices and no 3D LUT. The zones are copied when the call starts.
    */
-  readonly thermal?: { readonly zones: Float32Array; readonly cols: number; readonly rows: number };
+  readonly thermal?: {
+    readonly zones: Float32Array;
+    readonly cols: number;
+    readonly rows: number;
+    /** The frame is this window of the canvas the zone grid covers (--region). */
+    readonly canvas?: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+  };
 }
 
 function args<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): ApplyArgs<T> {
@@ -132,7 +139,16 @@ function args<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): ApplyAr
   const rows = checkDimension('thermal.rows', o.thermal.rows, 1, Math.min(1024, o.height));
   if (!(o.thermal.zones instanceof Float32Array)) throw new TypeError('Expected Float32Array for thermal.zones');
   if (o.thermal.zones.length < cols * rows * 9) throw new RangeError(`Expected at least ${cols * rows * 9} elements for thermal.zones but received ${o.thermal.zones.length}`);
-  return [o.plan, o.data, o.flags, o.ditherIndex, o.ditherX ?? 0, o.ditherY ?? 0, o.threads ?? 1, o.thermal.zones, cols, rows];
+  const c = o.thermal.canvas;
+  if (c) {
+    checkDimension('thermal.canvas.width', c.width, o.width);
+    checkDimension('thermal.canvas.height', c.height, o.height);
+    checkDimension('thermal.canvas.x', c.x, 0, c.width - o.width);
+    checkDimension('thermal.canvas.y', c.y, 0, c.height - o.height);
+  }
+  const fused: ApplyArgs<T> = [o.plan, o.data, o.flags, o.ditherIndex, o.ditherX ?? 0, o.ditherY ?? 0, o.threads ?? 1, o.thermal.zones, cols, rows];
+  if (c) fused.push(c.x, c.y, c.width, c.height);
+  return fused;
 }
 
 export function applyNativeCalibration<T extends ArrayBufferView>(o: ApplyCalibrationOptions<T>): T {

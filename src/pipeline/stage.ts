@@ -21,6 +21,11 @@ export interface Stage extends DisplayModeAware {
   readonly modes: readonly string[];
   /** The geometry of the frames it emits, when it differs from its input's (e.g. SR x2); the next stage is built for it. */
   readonly output?: FrameGeometry;
+  /**
+   * The transfer function of the code values it emits, spelt as `--thermal-transfer` takes it
+   * ('gamma:2.2', 'srgb', 'pq', 'linear'), when the stage knows it (calibration: its output curve).
+   */
+  readonly signalTransfer?: string;
   setMode?(index: number): void;
   process(frame: Frame): Promise<Frame> | Frame;
   /**

@@ -15,6 +15,8 @@ export interface StageContext {
   readonly fps: number;
   /** Live mode: a stage that fails should fall back (say so once) rather than stop the show. */
   readonly live: boolean;
+  /** The transfer of the code values arriving, when an earlier stage states it (see Stage.signalTransfer). */
+  readonly signalTransfer?: string;
   readonly log: Logger;
   /** --region: the frames are this window of the wall's canvas (docs/SCALING.md). */
   readonly region?: CanvasRegion;
@@ -79,11 +81,13 @@ export function defaultStageNames(values: StageFlagValues): string[] {
 export async function createStages(factories: readonly StageFactory[], ctx: StageContext, values: StageFlagValues): Promise<Stage[]> {
   const stages: Stage[] = [];
   let geometry: FrameGeometry = { width: ctx.width, height: ctx.height, format: ctx.format };
+  let signalTransfer = ctx.signalTransfer;
   try {
     for (const f of factories) {
-      const stage = await f.create({ ...ctx, ...geometry }, values);
+      const stage = await f.create({ ...ctx, ...geometry, ...(signalTransfer ? { signalTransfer } : {}) }, values);
       stages.push(stage);
       geometry = stage.output ?? geometry;
+      signalTransfer = stage.signalTransfer ?? signalTransfer;
     }
   } catch (err) {
     for (const s of stages) await s.close?.();

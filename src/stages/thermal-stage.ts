@@ -38,7 +38,7 @@ export const thermalStageFactory: StageFactory = {
     { name: 'temperature', type: 'string', value: TEMPERATURE_USAGE, description: 'thermal: cabinet temperatures: JSON-lines file or FIFO, UDP datagrams, or sim[:ambient=25,peak=60,tau=120]' },
     { name: 'led-type', type: 'string', value: 'TYPE', description: 'thermal: LED family: smd-rgb-2121 (default), cob, mini-led' },
     { name: 'thermal-zones', type: 'string', value: 'COLSxROWS', description: 'thermal: cabinet grid over the frame, zones numbered row-major from 0 (default 1x1)' },
-    { name: 'thermal-transfer', type: 'string', value: 'srgb|gamma:G|pq|linear', description: `thermal: signal transfer of the frames (default ${DEFAULT_TRANSFER})` },
+    { name: 'thermal-transfer', type: 'string', value: 'srgb|gamma:G|pq|linear', description: `thermal: signal transfer of the frames (default: the calibration's output curve when calibration runs before, else ${DEFAULT_TRANSFER})` },
     { name: 'thermal-slew', type: 'string', value: 'PCT', description: 'thermal: largest gain change per frame, percent (default 0.5)' },
     { name: 'thermal-timeout', type: 'string', value: 'S', description: 'thermal: a silent sensor is held this long, then eases to nominal (default 10)' },
     { name: 'thermal-dither', type: 'string', value: 'ordered|none', description: 'thermal: rounding after the gains: 4x4 ordered dither (default) or plain' },
@@ -50,7 +50,8 @@ export const thermalStageFactory: StageFactory = {
     const grid = flag(() => parseZoneGrid(str(v, 'thermal-zones', '1x1')));
     const [cw, ch] = ctx.region ? [ctx.region.canvasWidth, ctx.region.canvasHeight] : [ctx.width, ctx.height];
     if (grid.cols > cw || grid.rows > ch) throw new StageConfigError(`--thermal-zones: ${grid.cols}x${grid.rows} zones do not fit a ${cw}x${ch} ${ctx.region ? 'canvas' : 'frame'}`);
-    const transfer = flag(() => parseSignalTransfer(str(v, 'thermal-transfer', DEFAULT_TRANSFER)));
+    // Default: the transfer the previous stage says its codes carry (a calibration's output curve), else DEFAULT_TRANSFER.
+    const transfer = flag(() => parseSignalTransfer(str(v, 'thermal-transfer', ctx.signalTransfer ?? DEFAULT_TRANSFER)));
     const slewPct = num(v, 'thermal-slew', 0.5, 0.01, 100, 'percent per frame');
     const timeoutS = num(v, 'thermal-timeout', 10, 0.1, 86400, 'seconds');
     const headroom = str(v, 'thermal-headroom', 'wall');

@@ -12,7 +12,8 @@ import { bytesPerPixel, createPipeline, type Frame, type PixelFormat, type Stage
 import { nativeInfo, nativeStatus, setNativeIsa, type NativeIsa } from '../../src/native/index.js';
 import { thermalApply, thermalKernelAvailable } from '../../src/native/thermal.js';
 import { placeRegion, type CanvasRegion, type RegionSpec } from '../../src/pipeline/canvas-region.js';
-import { stageFactories, type StageFlagValues } from '../../src/stages/registry.js';
+import { createStages, resolveStageFactories, type StageFlagValues } from '../../src/stages/registry.js';
+import { ThermalStage } from '../../src/thermal/thermal-stage.js';
 import { thermalReference } from '../../src/thermal/reference-kernel.js';
 import { buildThermalTables, parseSignalTransfer } from '../../src/thermal/transfer-tables.js';
 import { makeCalibration, nativeCalAvailable, randomFrame } from '../calibration/fixtures.js';
@@ -100,19 +101,23 @@ interface Setup {
   readonly tempFile: string;
 }
 
-function flags(s: Setup): StageFlagValues {
-  return { calibration: s.calFile, temperature: s.tempFile, 'thermal-zones': `${ZONES.cols}x${ZONES.rows}`, 'thermal-timeout': '86400', 'thermal-headroom': 'wall' };
+/** fused: thermal takes the calibration's output transfer and runs in its pass; else a different transfer keeps them apart. */
+function flags(s: Setup, fused: boolean): StageFlagValues {
+  return { calibration: s.calFile, temperature: s.tempFile, 'thermal-zones': `${ZONES.cols}x${ZONES.rows}`, 'thermal-timeout': '86400', 'thermal-headroom': 'wall', ...(fused ? {} : { 'thermal-transfer': 'gamma:2.4' }) };
 }
 
-async function runInstance(s: Setup, format: PixelFormat, frames: Buffer[], width: number, height: number, region?: CanvasRegion): Promise<Buffer[]> {
+async function runInstance(s: Setup, fused: boolean, format: PixelFormat, frames: Buffer[], width: number, height: number, region?: CanvasRegion): Promise<Buffer[]> {
   const log = captureLog();
   const ctx = { width, height, format, fps: 25, live: false, log, ...(region ? { region } : {}) };
-  const stages: Stage[] = [];
-  for (const f of stageFactories().filter((x) => x.name === 'calibration' || x.name === 'thermal')) stages.push(await f.create(ctx, flags(s)));
+  const values = flags(s, fused);
+  // As the CLI builds them (createStages links calibration â†’ thermal when they can share a pass).
+  const stages: Stage[] = await createStages(resolveStageFactories(['calibration', 'thermal'], values), ctx, values);
   try {
     const pipeline = createPipeline({ stages, fps: 25, mode: 'offline' });
     const input = frames.map((data, seq): Frame => ({ data: Buffer.from(data), width, height, format, seq, ptsMs: seq * 40, release: () => undefined }));
-    return await lastValueFrom(pipeline.process(from(input)).pipe(map((f) => Buffer.from(f.data)), toArray()));
+    const out = await lastValueFrom(pipeline.process(from(input)).pipe(map((f) => Buffer.from(f.data)), toArray()));
+    expect((stages[1] as ThermalStage).fusedInto).toBe(fused ? 'calibration' : null);
+    return out;
   } finally {
     for (const st of stages) await st.close?.();
   }
@@ -137,19 +142,19 @@ describe.skipIf(!nativeCalAvailable || !thermalKernelAvailable())('calibration â
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  for (const [setupName, format] of [['temporal', 'rgb24'], ['ordered-10bit', 'rgb48le']] as const) {
-    it(`${format}, ${setupName} dither: 2x2, 4x1 and 1x3 windows reproduce the single instance byte for byte`, async () => {
+  for (const [setupName, format, fused] of [['temporal', 'rgb24', true], ['temporal', 'rgb24', false], ['ordered-10bit', 'rgb48le', true], ['ordered-10bit', 'rgb48le', false]] as const) {
+    it(`${format}, ${setupName} dither, thermal ${fused ? 'fused into calibration' : 'separate'}: 2x2, 4x1 and 1x3 windows reproduce the single instance byte for byte`, async () => {
       const s = setups[setupName]!;
       const bpp = bytesPerPixel(format);
       const frames = [0, 1, 2, 3].map((i) => randomFrame(CANVAS.width, CANVAS.height, format, 100 + i));
-      const whole = await runInstance(s, format, frames, CANVAS.width, CANVAS.height);
+      const whole = await runInstance(s, fused, format, frames, CANVAS.width, CANVAS.height);
       // The stages did something: the output is not the input.
       expect(whole[0]!.equals(frames[0]!)).toBe(false);
       for (const [name, split] of Object.entries(SPLITS)) {
         const stitched = frames.map(() => Buffer.alloc(CANVAS.width * CANVAS.height * bpp));
         for (const spec of split) {
           const region = placeRegion(spec, CANVAS);
-          const out = await runInstance(s, format, frames.map((f) => crop(f, CANVAS.width, spec, bpp)), spec.width, spec.height, region);
+          const out = await runInstance(s, fused, format, frames.map((f) => crop(f, CANVAS.width, spec, bpp)), spec.width, spec.height, region);
           out.forEach((b, i) => paste(stitched[i]!, CANVAS.width, spec, b, bpp));
         }
         stitched.forEach((b, i) => expect(b.equals(whole[i]!), `${name}, frame ${i}: first difference at ${firstDiff(b, whole[i]!, CANVAS.width, bpp)}`).toBe(true));

@@ -164,7 +164,7 @@ def model_card(model: LumaStudent, ck: dict, quality: dict | None, timing: dict 
         macs = model.conv_macs_per_input_pixel()
         params = sum(p.numel() for p in model.body.parameters())
     else:
-        family, tier = "ledpipe-ecb-luma", "realtime"
+        family, tier = "ledpipe-ecb-luma", cfg.get("tier", "quality")
         description = (f"x{model.scale} luma super-resolution, fidelity tier: {model.blocks + 2} plain 3x3 convolutions "
                        f"({model.channels} features, PReLU) re-parameterised from ECBSR-style edge blocks, PixelShuffle "
                        "output plus a bicubic skip. Trained on Y' with BT.709 (70%) and BT.601 (30%) luma weights. "

@@ -44,6 +44,7 @@ def main(argv=None) -> int:
     ap.add_argument("--bench", required=True)
     ap.add_argument("--pair", required=True, help="the pair name in the bench JSON")
     ap.add_argument("--notes", default="")
+    ap.add_argument("--tier", help="the card's tier (default: the fp32 card's); a cheaper rung of its family's ladder goes one tier lower")
     ap.add_argument("--out-dir", default="models")
     args = ap.parse_args(argv)
     base = json.loads(Path(args.fp32_card).read_text())
@@ -60,6 +61,8 @@ def main(argv=None) -> int:
     card["$comment"] = (f"Written by training/int8_card.py: INT8 QDQ variant of {base['id']} (training/quantize.py), "
                         f"speed from training/bench_int8.py")
     card["id"] = args.id
+    if args.tier:
+        card["tier"] = args.tier
     card["precision"] = "mixed"
     card["params"] = params
     card["macsPerInputPixel"] = macs + skip_macs

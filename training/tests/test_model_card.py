@@ -36,6 +36,6 @@ def test_student_card_validates_with_runtime_schema(tmp_path):
     run = subprocess.run(["node", "--input-type=module", "-e", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     parsed = json.loads(run.stdout)
-    assert parsed["input"]["colour"] == "luma" and parsed["scale"] == 2 and parsed["tier"] == "realtime"
+    assert parsed["input"]["colour"] == "luma" and parsed["scale"] == 2 and parsed["tier"] == "quality"
     onnx_file = card.with_suffix(".onnx")
     assert onnx_file.exists(), f"{onnx_file} missing next to its card"
